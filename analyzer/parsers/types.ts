@@ -17,12 +17,15 @@ export interface ParseContext {
   member: string;
   /** For file items: the absolute path on the node. */
   path?: string;
-  /** For file items: modification time (ISO 8601 UTC) from the manifest. */
-  mtime?: string;
-  /** For command items: the argv that produced the output (tells e.g. `ip -j` JSON from text). */
-  argv?: string[];
-  /** The snapshot's collection time (ISO 8601 UTC). */
+  /**
+   * Manifest facts (argv, mtime) are NOT available: manifest.json is the last member of a
+   * streamed tarball. Sniff the content instead (e.g. `ip -j` JSON starts with '['); file mtimes
+   * are joined from the `files` table by member.
+   */
+  /** The snapshot's collection time (ISO 8601 UTC) from snapshot.json; '' when unknown. */
   collectedAt: string;
+  /** The node's UTC offset at collection, e.g. "+0800" (for tools that print local time without a zone); '' when unknown. */
+  utcOffset: string;
 }
 
 /** Parses a whole member given as text (members are capped at collection; the loader enforces a limit too). */

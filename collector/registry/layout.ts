@@ -3,7 +3,10 @@ import type { CommandItem, ShellItem } from './types.js';
 /** Snapshot format this code writes and reads. Bump on an incompatible change of layout or manifest. */
 export const SNAPSHOT_FORMAT = 'nodesnap-snapshot';
 export const SNAPSHOT_FORMAT_VERSION = 1;
+/** Written LAST: every other member with its sha256 (checksums are known only once members are written). */
 export const MANIFEST_NAME = 'manifest.json';
+/** Written FIRST: the node's identity and collection time, so a stream reader knows them before any other member, even in a truncated tarball. */
+export const HEADER_NAME = 'snapshot.json';
 
 /** Member of a command or shell item's output, relative to the snapshot's top folder. */
 export function outputMember(source: string, item: Pick<CommandItem | ShellItem, 'id' | 'ext'>): string {

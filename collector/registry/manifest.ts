@@ -1,7 +1,9 @@
 /**
  * manifest.json: the contract between collector and analyzer. The analyzer trusts nothing else
  * about a snapshot: every member other than manifest.json is listed with its sha256.
- * It is the last member of the tarball (checksums are known only after the members are written).
+ * It is the last member of the tarball (checksums are known only after the members are written);
+ * snapshot.json (SnapshotHeader) is the first, and is itself listed in the manifest's items
+ * (source "snapshot", kind "header").
  */
 
 export type ItemStatus =
@@ -25,7 +27,7 @@ export interface ManifestItem {
   source: string;
   /** The registry item id; for a file, the item id that matched it. */
   item: string;
-  kind: 'command' | 'shell' | 'files' | 'pcap' | 'attachment';
+  kind: 'header' | 'command' | 'shell' | 'files' | 'pcap' | 'attachment';
   /** What ran (command items: the argv that produced the output; shell items: ["sh","-c",script]). */
   argv?: string[];
   /** What was read: the absolute path on the node (without the sysroot prefix). */
@@ -57,7 +59,8 @@ export interface RedactionRecord {
   lines: number[];
 }
 
-export interface Manifest {
+/** snapshot.json, the first member: what is known when collection starts. Repeated in manifest.json. */
+export interface SnapshotHeader {
   format: 'nodesnap-snapshot';
   formatVersion: number;
   collector: { name: 'nodesnap'; version: string; implementation: 'node' | 'sh' };
@@ -65,7 +68,6 @@ export interface Manifest {
   machineId: string | null;
   /** When collection started, UTC ISO 8601 with the Z suffix. */
   collectedAt: string;
-  finishedAt: string;
   clock: {
     /** The node's UTC offset when collected, e.g. "+0800". */
     utcOffset: string;
@@ -78,6 +80,10 @@ export interface Manifest {
   caseId: string | null;
   since: string | null;
   limits: { maxSnapshotBytes: number; pcapSeconds: number | null };
+}
+
+export interface Manifest extends SnapshotHeader {
+  finishedAt: string;
   items: ManifestItem[];
   redactions: RedactionRecord[];
   summary: { ok: number; failed: number; timeout: number; skipped: number; truncated: number; bytes: number };

@@ -4,7 +4,8 @@
  * generated POSIX sh collector and the analyzer's parser map all key on `SourceSpec.name`.
  *
  * Member layout inside a snapshot (below the top folder), fixed by `memberPathFor*` in layout.ts:
- *   manifest.json
+ *   snapshot.json                     identity and collection time (written first)
+ *   manifest.json                     every member with its sha256 (written last)
  *   <source>/<item id>.<ext>          output of a command or shell item
  *   <source>/<item id>.stderr         its stderr, when non-empty
  *   <source>/<absolute path minus />  a file item's file, e.g. certs/etc/kubernetes/pki/ca.crt

@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import type { CommandResult } from '../../analyzer/cli/main.js';
+
+/** Placeholder until this subcommand is implemented. */
+export function registerCollectorScript(_program: Command, _result: CommandResult): void {}
