@@ -411,7 +411,7 @@ export const SOURCES: readonly SourceSpec[] = [
       {
         kind: 'command',
         id: 'ps',
-        argv: ['ps', '-e', '-ww', '-o', 'pid,ppid,stat,nlwp,etimes,lstart,user:32,cgroup:4096,args'],
+        argv: ['ps', '-e', '-ww', '-o', 'pid,ppid,stat,nlwp,etimes,lstart,user:32,cgroup,args'],
         fallbacks: [['ps', '-e', '-ww', '-o', 'pid,ppid,stat,nlwp,etimes,lstart,user:32,args']],
         ext: 'txt',
         maxBytes: 64 * MiB,
@@ -724,7 +724,7 @@ export const SOURCES: readonly SourceSpec[] = [
   {
     name: 'log-kubernetes-files',
     category: 'logs',
-    description: 'Tails of /var/log/kubernetes/*.log and component log files',
+    description: 'Tails of /var/log/kubernetes/*.log, klog *.WARNING/*.ERROR files and component log files',
     items: [
       {
         kind: 'shell',
@@ -732,7 +732,7 @@ export const SOURCES: readonly SourceSpec[] = [
         tools: ['tail'],
         ext: 'txt',
         maxBytes: 16 * MiB,
-        script: 'for f in "$SYSROOT"/var/log/kubernetes/*.log "$SYSROOT"/var/log/kube-proxy.log "$SYSROOT"/var/log/flanneld.log; do [ -f "$f" ] || continue; echo "==> ${f#$SYSROOT} <=="; tail -n 2000 "$f"; done; exit 0',
+        script: 'for f in "$SYSROOT"/var/log/kubernetes/*.log "$SYSROOT"/var/log/kubernetes/*.WARNING "$SYSROOT"/var/log/kubernetes/*.ERROR "$SYSROOT"/var/log/kube-proxy.log "$SYSROOT"/var/log/flanneld.log; do [ -f "$f" ] || continue; echo "==> ${f#$SYSROOT} <=="; tail -n 2000 "$f"; done; exit 0',
       },
     ],
   },
