@@ -1,17 +1,25 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The nodesnap package root, found upwards from this file (works from the sources and from dist/). */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string };
+      if (pkg.name === 'nodesnap') return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('nodesnap package root not found');
+    dir = parent;
+  }
+}
 
 function packageVersion(): string {
-  // dist/collector/registry/version.js and collector/registry/version.ts both sit two folders below
-  // the package root (dist adds one more), so look upwards for package.json.
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'nodesnap' && pkg.version) return pkg.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return '0.0.0';
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
 }
 
 export const NODESNAP_VERSION = packageVersion();
