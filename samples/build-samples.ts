@@ -73,7 +73,8 @@ export function staleRecords(node: SampleNode, manifest: Manifest): string[] {
   return problems;
 }
 
-function refreshManifest(node: SampleNode, manifest: Manifest): Manifest {
+/** Sets every member record's bytes and sha256 to what the folder holds now. */
+export function refreshManifest(node: SampleNode, manifest: Manifest): Manifest {
   const refresh = (record: MemberRecord | undefined) => {
     if (!record) return;
     const bytes = readFileSync(join(node.dir, record.member));
