@@ -3,6 +3,7 @@ import { registerCollect } from '../../collector/cli/collect-command.js';
 import { registerCollectorScript } from '../../collector/cli/script-command.js';
 import { registerAnalyze } from './analyze-command.js';
 import { registerSchema } from './schema-command.js';
+import { registerRules } from './rules-command.js';
 import { NODESNAP_VERSION } from '../../collector/registry/version.js';
 
 /** Exit codes of every nodesnap command. */
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   registerCollectorScript(program, result);
   registerAnalyze(program, result);
   registerSchema(program, result);
+  registerRules(program, result);
   try {
     await program.parseAsync(argv);
   } catch (err) {
