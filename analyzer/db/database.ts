@@ -1,0 +1,52 @@
+import Database from 'better-sqlite3';
+import type { SchemaPlan } from './schema-plan.js';
+
+export type Db = Database.Database;
+
+export class DatabaseSchemaError extends Error {}
+
+/** The output database: a file (WAL, so a reader can query while a batch loads) or memory. */
+export function openOutputDatabase(file?: string): Db {
+  const db = new Database(file ?? ':memory:');
+  if (file) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('busy_timeout = 10000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  return db;
+}
+
+/**
+ * A worker's staging database: written once by one thread, read once by the merge, then deleted.
+ * Durability buys nothing here (a crashed worker's file is discarded), so no journal, no fsync.
+ */
+export function openStagingDatabase(file: string, plan: SchemaPlan): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -32768');
+  db.exec(plan.stagingDdl.join(';\n'));
+  return db;
+}
+
+/**
+ * Creates the tables in a new database, or checks that an existing one was made by this very
+ * schema (its fingerprint is in user_version): mixing schemas would silently lose columns.
+ */
+export function ensureSchema(db: Db, plan: SchemaPlan): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === plan.fingerprint) return;
+  if (version !== 0) {
+    throw new DatabaseSchemaError(
+      `database ${db.name} was made by another version of the nodesnap schema (fingerprint ${version}, this one ${plan.fingerprint}); use a new --db file`,
+    );
+  }
+  const tableCount = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+  if (tableCount > 0) throw new DatabaseSchemaError(`database ${db.name} already holds tables that nodesnap did not create; use a new --db file`);
+  db.transaction(() => {
+    db.exec(plan.ddl.join(';\n'));
+    db.pragma(`user_version = ${plan.fingerprint}`);
+  })();
+}

@@ -1,0 +1,66 @@
+import type { RowSink } from './row-sink.js';
+
+/**
+ * Splits text into lines: LF or CRLF endings, a leading byte-order mark dropped, no empty last
+ * element for a final newline.
+ */
+export function splitLines(text: string): string[] {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const body = start === 0 ? text : text.slice(start);
+  const lines = body.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
+  }
+  return lines;
+}
+
+/**
+ * Lines of a command's output. The tools always end their output with a newline, so a last line
+ * without one was cut by the collector's size cap: it is reported and left out rather than read
+ * as a shorter, wrong value.
+ */
+export function commandOutputLines(text: string, sink: RowSink): string[] {
+  const lines = splitLines(text);
+  if (lines.length > 0 && text.length > 0 && text.charCodeAt(text.length - 1) !== 10 && lines[lines.length - 1]!.trim() !== '') {
+    sink.error(lines.length, 'last line is cut off (no newline at the end of the output); it was not parsed');
+    lines.pop();
+  }
+  return lines;
+}
+
+/** Whether a line starts with a space or tab (a continuation of the record above it). */
+export function isIndented(line: string): boolean {
+  const c = line.charCodeAt(0);
+  return c === 32 || c === 9;
+}
+
+/** Whitespace-separated words of a line (spaces, tabs; runs collapse). */
+export function words(line: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const c = i < line.length ? line.charCodeAt(i) : 32;
+    const blank = c === 32 || c === 9 || c === 13;
+    if (blank) {
+      if (start >= 0) {
+        out.push(line.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  return out;
+}
+
+/** Whether the first non-blank character of the text is '[': the JSON of `ip -j` / `bridge -j`. */
+export function looksLikeJsonArray(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff) continue;
+    return c === 91;
+  }
+  return false;
+}

@@ -1,0 +1,33 @@
+/**
+ * `docker logs --timestamps` of the system containers, each behind the header the collector
+ * echoes (stdout and stderr merged):
+ *
+ *   ==> k8s_kube-flannel_kube-flannel-ds-5whpv_kube-system_6f1c6d2e-8b1f-4c53-9a51-3c2a9f0e7b11_5 <==
+ *   2026-02-11T02:04:51.457012345Z E0211 02:04:51.456912       1 main.go:251] Failed to create SubnetManager: ... dial tcp 10.96.0.1:443: i/o timeout
+ *   ==> k8s_etcd_etcd-master-1_kube-system_0d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f_0 <==
+ *   2026-11-21T15:49:01.123456789Z {"level":"warn","ts":"2026-11-21T15:49:01.123Z","caller":"etcdserver/util.go:166","msg":"apply request took too long"}
+ *
+ * origin is the container name (k8s_<container>_<pod>_<namespace>_<pod uid>_<attempt>).
+ */
+import type { TextParser } from '../../types.js';
+import { collectedAtMs, offsetMinutes } from '../common/clock.js';
+import { splitLines } from '../common/lines.js';
+import { RowSink } from '../common/rows.js';
+import { emitSection } from './emit.js';
+import { boundSection, MAX_LINES_PER_ORIGIN, tailSections } from './sections.js';
+import { readDockerTimestamp } from './transport.js';
+
+export const containerLogsParser: TextParser = {
+  kind: 'text',
+  parse(text, ctx) {
+    const out = new RowSink();
+    const lines = splitLines(text);
+    const time = { collected: collectedAtMs(ctx.collectedAt), offset: offsetMinutes(ctx.utcOffset) };
+    for (const section of tailSections(lines)) {
+      const kept = boundSection(section, MAX_LINES_PER_ORIGIN, out);
+      // containers log in UTC unless given a zone: klog stamps inside are read as UTC
+      emitSection(out, lines, kept, { source: ctx.source, reader: readDockerTimestamp, time, payloadOffset: 0 });
+    }
+    return out.rows();
+  },
+};

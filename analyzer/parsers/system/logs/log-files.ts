@@ -1,0 +1,33 @@
+/**
+ * Tails of component log files, each behind the header the collector echoes:
+ *
+ *   ==> /var/log/kubernetes/kube-proxy.WARNING <==
+ *   Log file created at: 2026/02/11 09:13:56
+ *   Running on machine: k8s-node01
+ *   Log line format: [IWEF]mmdd hh:mm:ss.uuuuuu threadid file:line] msg
+ *   E0211 09:13:56.135807    1842 node.go:161] Failed to retrieve node info: Get "https://192.168.3.113:6443/api/v1/nodes/k8s-node01": dial tcp 192.168.3.113:6443: connect: connection refused
+ *
+ * origin is the file's path. klog stamps are local time without a year: they are read at the
+ * node's UTC offset in the collection year (the year before, for a December line read in January).
+ */
+import type { TextParser } from '../../types.js';
+import { collectedAtMs, offsetMinutes } from '../common/clock.js';
+import { splitLines } from '../common/lines.js';
+import { RowSink } from '../common/rows.js';
+import { emitSection } from './emit.js';
+import { boundSection, MAX_LINES_PER_ORIGIN, tailSections } from './sections.js';
+
+export const logFilesParser: TextParser = {
+  kind: 'text',
+  parse(text, ctx) {
+    const out = new RowSink();
+    const lines = splitLines(text);
+    const offset = offsetMinutes(ctx.utcOffset);
+    const time = { collected: collectedAtMs(ctx.collectedAt), offset };
+    for (const section of tailSections(lines)) {
+      const kept = boundSection(section, MAX_LINES_PER_ORIGIN, out);
+      emitSection(out, lines, kept, { source: ctx.source, reader: null, time, payloadOffset: offset });
+    }
+    return out.rows();
+  },
+};

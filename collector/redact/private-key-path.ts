@@ -1,0 +1,27 @@
+/**
+ * Files that are never collected because of their NAME: private keys and key stores. Content
+ * redaction (PEM blocks) still applies to everything else, so a key inside an oddly named file
+ * (kubelet-client-current.pem holds a certificate AND its key) is removed by content; this list
+ * is for names that are keys by convention, and for binary key stores that line redaction cannot
+ * clean (PKCS#12, Java keystores).
+ *
+ * A `*-key.crt` name is not treated as a key (it is a certificate by extension); if it does hold a
+ * key, the PEM rule removes it.
+ */
+const KEY_NAME_PATTERNS: readonly RegExp[] = [
+  /\.key$/i, // apiserver.key, sa.key, etcd/peer.key
+  /[-_.]key\.pem$/i, // admin-key.pem, etcd_key.pem, server.key.pem
+  /^key\.pem$/i, // docker TLS key.pem
+  /^(private|priv)[-_.]?key/i, // private.key.pem, privkey.pem (letsencrypt)
+  /^privkey\d*\.pem$/i,
+  /^id_(rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk|xmss)$/i, // ssh keys (their .pub is fine)
+  /^ssh_host_[a-z0-9]+_key$/i,
+  /\.(p12|pfx|jks|keystore|pk8|ppk|p8)$/i, // key stores and bare PKCS#8
+  /^secring\.gpg$/i,
+];
+
+export function isPrivateKeyPath(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  if (base === '') return false;
+  return KEY_NAME_PATTERNS.some((re) => re.test(base));
+}

@@ -1,0 +1,48 @@
+/**
+ * The sh collector's twin of isPrivateKeyPath (collector/redact/private-key-path.ts): file names
+ * that are keys by convention are never read. The redaction module keeps its RegExps private, so
+ * they are restated here as POSIX ERE matched against the base name, case-insensitively;
+ * private-key-names.test.ts holds the two to the same answers on a wide set of names, so a
+ * change on one side fails until the other follows. (Contract request to the lead: export the
+ * list from collector/redact so this copy can go.)
+ */
+export const KEY_NAME_ERES: readonly string[] = [
+  '\\.key$',
+  '[-_.]key\\.pem$',
+  '^key\\.pem$',
+  '^(private|priv)[-_.]?key',
+  '^privkey[0-9]*\\.pem$',
+  '^id_(rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk|xmss)$',
+  '^ssh_host_[a-z0-9]+_key$',
+  '\\.(p12|pfx|jks|keystore|pk8|ppk|p8)$',
+  '^secring\\.gpg$',
+];
+
+/**
+ * A base-name ERE as a whole-path ERE: the match must lie in the last path component (paths
+ * always start with "/"). Works on the sh collector's encoded path lines too, since no key
+ * pattern involves a backslash or a newline.
+ */
+export function pathEre(baseNameEre: string): string {
+  let body = baseNameEre;
+  const start = body.startsWith('^') ? '/' : '/[^/]*';
+  if (body.startsWith('^')) body = body.slice(1);
+  const end = body.endsWith('$') && !body.endsWith('\\$') ? '$' : '[^/]*$';
+  if (end === '$') body = body.slice(0, -1);
+  return `${start}${body}${end}`;
+}
+
+/**
+ * A `sed -E` program over one path per line that prefixes "K " to private key paths and "- " to
+ * the others (case-insensitive, as the RegExps are).
+ */
+export function keyNameSedProgram(eres: readonly string[] = KEY_NAME_ERES): string {
+  const lines: string[] = ['# private key file names (never read); generated from collector/script/private-key-names.ts'];
+  for (const ere of eres) {
+    const re = pathEre(ere);
+    if (re.includes('#')) throw new Error(`key name pattern holds the sed delimiter: ${ere}`);
+    lines.push(`\\#${re}#I{`, 's/^/K /', 'b', '}');
+  }
+  lines.push('s/^/- /');
+  return `${lines.join('\n')}\n`;
+}
