@@ -411,7 +411,7 @@ export const SOURCES: readonly SourceSpec[] = [
       {
         kind: 'command',
         id: 'ps',
-        argv: ['ps', '-e', '-ww', '-o', 'pid,ppid,stat,nlwp,etimes,lstart,user:32,cgroup,args'],
+        argv: ['ps', '-e', '-ww', '-o', 'pid,ppid,stat,nlwp,etimes,lstart,user:32,cgroup:4096,args'],
         fallbacks: [['ps', '-e', '-ww', '-o', 'pid,ppid,stat,nlwp,etimes,lstart,user:32,args']],
         ext: 'txt',
         maxBytes: 64 * MiB,

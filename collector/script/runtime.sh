@@ -835,23 +835,31 @@ ns_member_of_file() {
   NS_MEMBER="$1/$_mp"
 }
 
-# R_MTIME, R_MODE, R_FSIZE of host file $1: ISO 8601 UTC with milliseconds, 4-digit octal mode.
+# R_MTIME, R_MODE, R_FSIZE of host file $1: ISO 8601 UTC with milliseconds rounded as Node
+# rounds them (nearest), a 4-digit octal mode, the size.
 ns_file_meta() {
-  _meta=$(TZ=UTC stat -L -c '%s %a %y' "$1" 2>/dev/null) || return 0
-  R_FSIZE=${_meta%% *}
-  _meta=${_meta#* }
-  R_MODE=${_meta%% *}
+  _meta=$(TZ=UTC stat -L -c '%s %a %Y %y' "$1" 2>/dev/null) || return 0
+  # 1271 644 1795304968 2026-11-21 23:49:28.340789468 +0000
+  set -f
+  # shellcheck disable=SC2086 # splitting the stat line into its fields
+  set -- $_meta
+  set +f
+  R_FSIZE=$1 R_MODE=$2
   while [ ${#R_MODE} -lt 4 ]; do R_MODE="0$R_MODE"; done
-  _meta=${_meta#* }
-  # 2026-11-21 23:49:28.340789468 +0000
-  _day=${_meta%% *}
-  _meta=${_meta#* }
-  _time=${_meta%% *}
-  case $_time in
-    *.*) _frac=${_time#*.}000; _frac=$(printf '%.3s' "$_frac"); _time=${_time%%.*} ;;
-    *) _frac=000 ;;
+  _time=${5%%.*}
+  case $5 in
+    *.*) _ns=${5#*.}000000000; _ns=${_ns%"${_ns#?????????}"} ;;
+    *) _ns=000000000 ;;
   esac
-  R_MTIME="${_day}T$_time.${_frac}Z"
+  while [ "${_ns#0}" != "$_ns" ]; do _ns=${_ns#0}; done
+  _ms=$(((${_ns:-0} + 500000) / 1000000))
+  if [ "$_ms" -ge 1000 ]; then
+    # rounding carried into the next second (and maybe the next day): let date do the calendar
+    R_MTIME=$(date -u -d "@$(($3 + 1))" +%Y-%m-%dT%H:%M:%S.000Z 2>/dev/null) || R_MTIME="${4}T$_time.999Z"
+    return 0
+  fi
+  while [ ${#_ms} -lt 3 ]; do _ms="0$_ms"; done
+  R_MTIME="${4}T$_time.${_ms}Z"
 }
 
 # The one record of a file-only source that found nothing (recordNothingFound); NS_SRC_FOUND counts.

@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import type { SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess, SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ export interface LiveNode {
   /** Scratch folder for outputs (removed by destroy). */
   work: string;
   planted: typeof PLANTED_NETWORK;
+  /** UDP datagrams from the pod to the node's cni0 address for `seconds` (traffic for captures). */
+  startPodTraffic(seconds: number): ChildProcess;
   /** Runs argv inside the node namespace. */
   run(argv: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string }): SpawnSyncReturns<string>;
   destroy(): void;
@@ -45,6 +47,16 @@ export const PLANTED_NETWORK = {
   extraTableRoute: '10.96.0.0/12',
   sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv4.tcp_keepalive_time': '7213', 'net.ipv4.conf.all.rp_filter': '2' },
 } as const;
+
+/** A pod sending one UDP datagram every 100 ms to 10.244.1.1:5353 for argv[1] seconds. */
+const POD_TRAFFIC = `
+const socket = require('node:dgram').createSocket('udp4');
+const until = Date.now() + Number(process.argv[1]) * 1000;
+const timer = setInterval(() => {
+  if (Date.now() > until) { clearInterval(timer); socket.close(); return; }
+  socket.send('nodesnap-live-node', 5353, '10.244.1.1');
+}, 100);
+`;
 
 /** Tools the live-node tests drive; each is a Debian package CI installs. */
 export const LIVE_NODE_TOOLS = ['ip', 'bridge', 'iptables', 'iptables-restore', 'iptables-save', 'sysctl', 'tcpdump', 'openssl', 'tar', 'gzip', 'sha256sum'];
@@ -134,6 +146,8 @@ export function createLiveNode(): LiveNode {
       sysroot,
       work,
       planted: PLANTED_NETWORK,
+      startPodTraffic: (seconds) =>
+        spawn('ip', ['netns', 'exec', podNetns, process.execPath, '-e', POD_TRAFFIC, String(seconds)], { stdio: 'ignore' }),
       run: (argv, options = {}) =>
         spawnSync('ip', ['netns', 'exec', netns, ...argv], {
           encoding: 'utf8',

@@ -10,8 +10,8 @@
  *   [0:0] -A KUBE-SVC-NPX46M4PTMTKRN6Y -m comment --comment "default/kubernetes:https -> 192.168.3.113:6443" -j KUBE-SEP-YIL6JZP7A3QYXJU2
  *   COMMIT
  *   # Completed on Sat Nov 21 23:59:32 2026
- *   # Warning: iptables-legacy tables present, use iptables-legacy-save to see them
  *
+ * (iptables-nft-save's "# Warning: iptables-legacy tables present" goes to stderr, not here.)
  * Backend: the sources iptables-legacy-save and iptables-nft-save fix it. Otherwise the header
  * tells: "(nf_tables)" (1.8.x nft), "xtables-save" or "-nft-save" (early 1.8 nft builds) mean nft;
  * "(legacy)" or any other header (1.4/1.6 and 1.8 legacy print no marker) mean legacy; no
@@ -84,8 +84,6 @@ export function parseIptablesSave(text: string, ctx: ParseContext): Rows {
         recognised++;
         if (!fixedBackend) backend = backendOfHeader(line);
         if (line.includes('ip6tables')) family = 'ipv6';
-      } else if (line.startsWith('# Warning:')) {
-        sink.fact(ctx.source, 'iptables.save_warning', line.slice(2).trim());
       }
       continue;
     }

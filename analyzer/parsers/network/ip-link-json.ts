@@ -43,7 +43,12 @@ function linkFrom(o: JsonObject): LinkRecord | null {
   l.promiscuity = int(o, 'promiscuity');
   l.linkIfindex = int(o, 'link_index');
   const linkName = o['link'];
-  l.linkName = typeof linkName === 'string' ? linkName : null;
+  if (typeof linkName === 'string') {
+    // a peer ip could not name (another namespace) is printed as "if<index>" by some versions
+    const numbered = /^if(\d+)$/.exec(linkName);
+    if (numbered !== null) l.linkIfindex ??= Number(numbered[1]);
+    else l.linkName = linkName;
+  }
   l.linkNetnsid = int(o, 'link_netnsid');
   const info = obj(o, 'linkinfo');
   if (info !== null) {

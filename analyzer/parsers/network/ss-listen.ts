@@ -34,20 +34,22 @@ export function parseSsListen(text: string, _ctx: ParseContext): Rows {
   const hasHeader = header.startsWith('State') || header.startsWith('Netid');
   if (hasHeader) sink.understoodSomething();
   const star = starFamilyOf(hasHeader ? header : '', text);
-  const starts = new Int32Array(5);
-  const ends = new Int32Array(5);
+  // with several socket kinds ss adds a Netid column ("tcp") before State
+  const shift = header.startsWith('Netid') ? 1 : 0;
+  const starts = new Int32Array(5 + shift);
+  const ends = new Int32Array(5 + shift);
   const local = newEndpoint();
   for (let n = hasHeader ? first + 1 : first; n < lines.length; n++) {
     const line = lines[n]!;
     const count = wordBounds(line, starts, ends);
     if (count === 0) continue;
-    const recvQ = count === 5 ? intWord(line.slice(starts[1]!, ends[1]!)) : null;
-    const sendQ = count === 5 ? intWord(line.slice(starts[2]!, ends[2]!)) : null;
-    if (recvQ === null || sendQ === null || !readSsEndpoint(line, starts[3]!, ends[3]!, star, local)) {
+    const recvQ = count === 5 + shift ? intWord(line.slice(starts[shift + 1]!, ends[shift + 1]!)) : null;
+    const sendQ = count === 5 + shift ? intWord(line.slice(starts[shift + 2]!, ends[shift + 2]!)) : null;
+    if (recvQ === null || sendQ === null || !readSsEndpoint(line, starts[shift + 3]!, ends[shift + 3]!, star, local)) {
       sink.error(n + 1, `not a listening socket line: ${JSON.stringify(line.slice(0, 160))}`);
       continue;
     }
-    const users = parseSsUsers(line.slice(ends[4]!));
+    const users = parseSsUsers(line.slice(ends[shift + 4]!));
     const firstUser = users[0];
     sink.add('listeners', {
       proto: 'tcp',

@@ -47,28 +47,30 @@ export function parseSsTcp(text: string, _ctx: ParseContext): Rows {
   const hasHeader = header.startsWith('State') || header.startsWith('Netid');
   if (hasHeader) sink.understoodSomething();
   const star = starFamilyOf(hasHeader ? header : '', text);
-  const starts = new Int32Array(5);
-  const ends = new Int32Array(5);
+  // with several socket kinds ss adds a Netid column ("tcp") before State
+  const shift = header.startsWith('Netid') ? 1 : 0;
+  const starts = new Int32Array(5 + shift);
+  const ends = new Int32Array(5 + shift);
   const local = newEndpoint();
   const peer = newEndpoint();
   for (let n = hasHeader ? first + 1 : first; n < lines.length; n++) {
     const line = lines[n]!;
     const count = wordBounds(line, starts, ends);
     if (count === 0) continue;
-    const recvQ = count === 5 ? queue(line, starts[1]!, ends[1]!) : -1;
-    const sendQ = count === 5 ? queue(line, starts[2]!, ends[2]!) : -1;
+    const recvQ = count === 5 + shift ? queue(line, starts[shift + 1]!, ends[shift + 1]!) : -1;
+    const sendQ = count === 5 + shift ? queue(line, starts[shift + 2]!, ends[shift + 2]!) : -1;
     if (
       recvQ < 0 ||
       sendQ < 0 ||
-      !isStateWord(line, starts[0]!, ends[0]!) ||
-      !readSsEndpoint(line, starts[3]!, ends[3]!, star, local) ||
-      !readSsEndpoint(line, starts[4]!, ends[4]!, star, peer)
+      !isStateWord(line, starts[shift]!, ends[shift]!) ||
+      !readSsEndpoint(line, starts[shift + 3]!, ends[shift + 3]!, star, local) ||
+      !readSsEndpoint(line, starts[shift + 4]!, ends[shift + 4]!, star, peer)
     ) {
       sink.error(n + 1, `not a socket line: ${JSON.stringify(line.slice(0, 120))}`);
       continue;
     }
     sink.add('tcp_sockets', {
-      state: line.slice(starts[0]!, ends[0]!),
+      state: line.slice(starts[shift]!, ends[shift]!),
       family: local.family,
       local_address: local.address,
       local_port: local.port,

@@ -2,7 +2,7 @@
  * The driver line of a vxlan device in `ip -d link` text output:
  *
  *   vxlan id 1 local 192.168.80.240 dev eth0 srcport 0 0 dstport 8472 nolearning ttl auto ageing 300 udpcsum ...
- *   vxlan id 1 local 192.168.1.10 dev eth0 port 32768 61000 nolearning ageing 300      (iproute 3.10)
+ *   vxlan id 1 local 192.168.1.10 dev eth0 port 32768 61000 nolearning ageing 300      (older iproute 3.x)
  *   vxlan id 42 remote 10.0.0.2 dev eth1 srcport 0 0 dstport 4789 ttl auto ageing 300
  */
 import { intOrNull } from './common/flags.js';

@@ -17,6 +17,8 @@ describe('component flags', () => {
     expect(componentOf(['/hyperkube', 'kube-proxy', '--v=2'])).toBe('kube-proxy');
     expect(componentOf(['/usr/bin/docker', 'daemon', '-H', 'fd://'])).toBe('dockerd');
     expect(componentOf(['/usr/sbin/nginx', '-g', 'daemon off;'])).toBeNull();
+    expect(componentOf(['docker', 'run', '-d', 'nginx'])).toBeNull();
+    expect(componentOf(['/usr/bin/docker', '-d', '-H', 'unix:///var/run/docker.sock'])).toBe('dockerd');
   });
 
   it('splits quoted words and line continuations like sh', () => {

@@ -22,8 +22,8 @@ export type ComponentName = (typeof KNOWN_COMPONENTS)[number];
 export function componentOf(argv: readonly string[]): ComponentName | null {
   const base = (argv[0] ?? '').split('/').pop() ?? '';
   const name = base === 'hyperkube' || base === 'kube' ? (argv[1] ?? '') : base;
-  // flannel's image runs /opt/bin/flanneld; docker's daemon was once `docker daemon`/`docker -d`
-  if (base === 'docker' && (argv[1] === 'daemon' || argv.includes('-d'))) return 'dockerd';
+  // docker's daemon was once `docker daemon` or `docker -d` (Docker < 1.8); `docker run -d` is a client
+  if (base === 'docker' && (argv[1] === 'daemon' || argv[1] === '-d')) return 'dockerd';
   return (KNOWN_COMPONENTS as readonly string[]).includes(name) ? (name as ComponentName) : null;
 }
 

@@ -73,6 +73,11 @@ describe('ip-link', () => {
     expect(odd.promiscuity).toBeNull();
   });
 
+  it('reads a JSON peer printed as if<index>', () => {
+    const json = '[{"ifindex":12,"link":"if3","ifname":"veth1","flags":["UP"],"mtu":1450,"link_netnsid":2,"linkinfo":{"info_kind":"veth"}}]';
+    expect(rowsOf(parse('ip-link', json), 'links')[0]).toMatchObject({ link_ifindex: 3, link_name: null, link_netnsid: 2 });
+  });
+
   it('reads iproute 3.10 text (CentOS 7)', () => {
     const rows = links('centos7/ip-link.txt');
     const byName = byKey(rows, 'name');

@@ -144,6 +144,13 @@ describe('ss-tcp', () => {
     expect(errorsOf(cut)).toHaveLength(1);
   });
 
+  it('reads output with a Netid column', () => {
+    const text = 'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\ntcp   ESTAB  0      0      10.0.0.1:22        10.0.0.2:5000\n';
+    expect(rowsOf(parse('ss-tcp', text), 'tcp_sockets')).toEqual([expect.objectContaining({ state: 'ESTAB', local_port: 22, peer_address: '10.0.0.2' })]);
+    const listen = 'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\ntcp   LISTEN 0      128    0.0.0.0:22         0.0.0.0:*    users:(("sshd",pid=9,fd=3))\n';
+    expect(rowsOf(parse('ss-listen', listen), 'listeners')).toEqual([expect.objectContaining({ port: 22, pid: 9 })]);
+  });
+
   it('accepts output without a header and an empty output', () => {
     expect(rowsOf(parse('ss-tcp', 'ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000\n'), 'tcp_sockets')).toHaveLength(1);
     expect(parse('ss-tcp', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n')).toEqual({});

@@ -88,6 +88,11 @@ describe('certificate files', () => {
     expect(table(keyOnly, 'parse_errors')).toEqual([]);
   });
 
+  it('notes PEM blocks that are not certificates', () => {
+    const rows = file('/etc/kubernetes/pki/sa-pub.pem');
+    expect(one(rows, 'cert_files', () => true)).toMatchObject({ format: 'pem', certificates: 0, other_blocks: 'PUBLIC KEY', valid: 1 });
+  });
+
   it('reports files that hold no certificate or a cut one', () => {
     const junk = file('/etc/kubernetes/pki/not-a-cert.pem');
     expect(one(junk, 'cert_files', () => true)).toMatchObject({ format: 'unknown', certificates: 0, valid: 0 });

@@ -63,6 +63,12 @@ describe('flannel state', () => {
     expect(one(rows, 'flannel_cni_state', () => true)).toMatchObject({ container_id: id, valid: 1, type: 'bridge', ipam_subnet: '10.244.2.0/24', mtu: 1450, is_default_gateway: 1, ip_masq: 0, ipam_routes: '[{"dst":"10.244.0.0/16"}]' });
   });
 
+  it('reads the ranges form newer flannel plugins write', () => {
+    const id = '7a1c6e0b5d4f3a2e1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d';
+    const rows = flannelCniStateParser.parse(fixture(`cni/flannel/${id}`), ctx('flannel-cni-state', `/var/lib/cni/flannel/${id}`));
+    expect(one(rows, 'flannel_cni_state', () => true)).toMatchObject({ bridge: 'cni0', ipam_subnet: '10.244.2.0/24', cni_version: '1.0.0' });
+  });
+
   it('reports a cut state file', () => {
     const id = '0badc0de0badc0de0badc0de0badc0de0badc0de0badc0de0badc0de0badc0d';
     const rows = flannelCniStateParser.parse(fixture(`cni/flannel/${id}`), ctx('flannel-cni-state', `/var/lib/cni/flannel/${id}`));

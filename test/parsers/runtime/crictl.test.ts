@@ -7,7 +7,8 @@ import { ctx, fixture, one, table } from './helpers.js';
 describe('crictl pods', () => {
   it('reads sandboxes with nanosecond creation times', () => {
     const rows = crictlPodsParser.parse(fixture('cri/pods.json'), ctx('crictl-pods'));
-    expect(table(rows, 'cri_pods')).toHaveLength(2);
+    expect(table(rows, 'cri_pods')).toHaveLength(3);
+    expect(one(rows, 'cri_pods', (r) => r.name === 'cuda-vectoradd').runtime_handler).toBe('nvidia');
     expect(one(rows, 'cri_pods', (r) => r.name === 'coredns-5d78c9869d-7xk2p')).toMatchObject({ namespace: 'kube-system', state: 'ready', created_at: '2024-09-01T02:11:09.312Z', attempt: 0 });
     expect(one(rows, 'cri_pods', (r) => r.namespace === 'kube-flannel').state).toBe('notready');
   });

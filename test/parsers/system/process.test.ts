@@ -121,3 +121,14 @@ describe('ps ugly input', () => {
     expect(() => parse('ps', 'PID COMMAND\nnot a process line\n')).toThrow(/no readable ps line/);
   });
 });
+
+describe('ps components', () => {
+  it('knows the old docker daemon but not a docker client run with -d', () => {
+    const text = '  PID  PPID STAT NLWP ELAPSED                  STARTED USER     COMMAND\n' +
+      '  900     1 Ssl    30  500000 Mon Nov 16 04:55:41 2026 root     /usr/bin/docker -d -H unix:///var/run/docker.sock --selinux-enabled\n' +
+      ' 5000  4000 Sl+    9      20 Sat Nov 21 23:48:41 2026 root     docker run -d --name web nginx\n';
+    const rows = parse('ps', text);
+    expect(table(rows, 'kube_components').map((r) => `${r.component}:${r.pid}`)).toEqual(['dockerd:900']);
+    expect(table(rows, 'component_flags')).toContainEqual({ component: 'dockerd', origin: 'process', pid: 900, path: null, flag: 'H', value: 'unix:///var/run/docker.sock' });
+  });
+});

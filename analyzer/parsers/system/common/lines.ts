@@ -26,7 +26,7 @@ export function words(line: string): string[] {
   return trimmed === '' ? [] : trimmed.split(/[ \t]+/);
 }
 
-/** A non-negative decimal integer, or null; big values stay exact as bigint. */
+/** A decimal integer, or null; values beyond 2^53 stay exact as bigint. */
 export function integer(text: string | undefined): number | bigint | null {
   if (text === undefined || !/^-?\d+$/.test(text)) return null;
   const n = Number(text);

@@ -27,6 +27,8 @@ function configPathOf(flags: readonly Flag[]): string | null {
 export function addProcessComponent(out: RowSink, pid: number, comm: string, args: string): void {
   if (!CANDIDATES.has(comm)) return;
   const argv = args.trim().split(/\s+/);
+  // the docker CLI is a component only as the old daemon (`docker daemon`, `docker -d`), not `docker run -d`
+  if (comm === 'docker' && argv[1] !== 'daemon' && argv[1] !== '-d') return;
   const component = componentOf(argv);
   if (component === null) return;
   const flags = parseFlags(argv.slice(1));

@@ -1,0 +1,35 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LiveNode } from './live-node.js';
+import { NODESNAP_BIN, writeCollectorScript } from './nodesnap-cli.js';
+
+export type Implementation = 'node' | 'sh';
+
+export interface CollectorRun {
+  implementation: Implementation;
+  /** The .tar.gz written (the last line of stdout, as both collectors print it). */
+  path: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/**
+ * Runs one collector inside the live node's namespace, the way a customer would: the Node CLI
+ * (`nodesnap collect`, from dist/ — call ensureBuilt() first) or the generated sh script run by
+ * /bin/sh. `args` are the flags both take.
+ */
+export function runCollector(node: LiveNode, implementation: Implementation, args: string[]): CollectorRun {
+  const out = join(node.work, `out-${implementation}-${Date.now()}`);
+  mkdirSync(out);
+  const argv =
+    implementation === 'node'
+      ? [process.execPath, NODESNAP_BIN, 'collect', '--out', out, ...args]
+      : ['sh', writeCollectorScript(join(node.work, 'nodesnap-collect.sh')), '--out', out, ...args];
+  const started = Date.now();
+  const r = node.run(argv, { timeoutMs: 240_000 });
+  const durationMs = Date.now() - started;
+  if (r.status !== 0) throw new Error(`${implementation} collector exited ${r.status ?? r.signal}: ${r.stderr}`);
+  const path = r.stdout.trim().split('\n').at(-1) ?? '';
+  if (!path.startsWith(out)) throw new Error(`${implementation} collector printed no snapshot path: ${r.stdout}`);
+  return { implementation, path, stderr: r.stderr, durationMs };
+}
