@@ -110,7 +110,7 @@ async function loadWithWorkers(db: Db, inputs: readonly NodeInput[], workers: nu
       workers,
       stagingDir,
       onError: options.onError,
-      setup: { registryModule: options.registryModule, limits: options.limits ?? {} },
+      setup: { registryModule: options.registryModule, limits: options.limits ?? {}, stagingDir },
       onOutcome: (index, outcome) => {
         outcomes.set(index, outcome);
         mergeReady();

@@ -2,7 +2,9 @@
  * A worker thread of a batch: loads one node at a time into its own staging SQLite file (same
  * tables, no indexes); the main thread, the only writer of the output database, merges it.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { openStagingDatabase } from '../db/database.js';
 import { planSchema } from '../db/schema-plan.js';
 import { loadNode } from './node-loader.js';
@@ -16,11 +18,16 @@ const registry = await importRegistry(setup.registryModule ?? new URL('./default
 const plan = planSchema(registry.tables);
 const post = (message: FromWorker) => port.postMessage(message);
 
+// creating ~80 empty tables per node costs more than copying a file that already has them
+const template = join(setup.stagingDir, `template-${threadId}.sqlite`);
+openStagingDatabase(template, plan).close();
+
 port.on('message', (message: ToWorker) => {
   void (async () => {
     const { index, input, stagingFile } = message;
     try {
-      const db = openStagingDatabase(stagingFile, plan);
+      copyFileSync(template, stagingFile);
+      const db = openStagingDatabase(stagingFile);
       try {
         await loadNode(db, input, { registry, plan, limits: setup.limits, onError: (error) => post({ type: 'error', index, error }) });
       } finally {

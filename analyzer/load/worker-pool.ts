@@ -90,14 +90,14 @@ export function runInWorkers(inputs: readonly NodeInput[], options: PoolOptions)
             break;
           case 'done':
           case 'failed': {
-            current = null;
+            // next job first: the worker parses while this thread merges
+            dispatch();
             outcome(
               message.index,
               message.type === 'done'
                 ? { kind: 'staged', file: join(options.stagingDir, `node-${message.index}.sqlite`) }
                 : { kind: 'failed', message: message.message },
             );
-            dispatch();
             break;
           }
         }

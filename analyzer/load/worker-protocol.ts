@@ -7,6 +7,8 @@ export interface WorkerSetup {
   /** URL of a module exporting `registry: AnalyzerRegistry`; absent: the real parsers. */
   registryModule?: string;
   limits: Partial<LoadLimits>;
+  /** Folder of the staging files (the worker keeps its empty-schema template there too). */
+  stagingDir: string;
 }
 
 export type ToWorker = { type: 'job'; index: number; input: NodeInput; stagingFile: string };

@@ -244,7 +244,9 @@ export const TABLES: TableDef[] = [
   },
   {
     name: 'container_labels',
-    description: "Labels of each container (docker Config.Labels, CRI status.labels): compose project, io.kubernetes.* identity, image metadata.",
+    description:
+      'Labels of each container (docker Config.Labels; CRI status.labels plus status.annotations under annotation.<key>, the names dockershim used): ' +
+      "compose project, io.kubernetes.* identity, annotation.io.kubernetes.container.ports (the pod's ports with hostPort, JSON).",
     columns: [containerId, col('key', 'TEXT', 'Label name, e.g. io.kubernetes.pod.name, com.docker.compose.project'), col('value', 'TEXT', 'Label value')],
     indexes: [['container_id'], ['key']],
   },

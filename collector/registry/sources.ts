@@ -291,7 +291,7 @@ export const SOURCES: readonly SourceSpec[] = [
     category: 'network',
     description: 'IPv4 and IPv6 routes of every table, local included (ip route show table all)',
     items: [
-      { kind: 'command', id: 'ipv4', argv: ['ip', '-d', '-j', 'route', 'show', 'table', 'all'], fallbacks: [['ip', '-d', 'route', 'show', 'table', 'all']], ext: 'txt', maxBytes: 64 * MiB },
+      { kind: 'command', id: 'ipv4', argv: ['ip', '-4', '-d', '-j', 'route', 'show', 'table', 'all'], fallbacks: [['ip', '-4', '-d', 'route', 'show', 'table', 'all']], ext: 'txt', maxBytes: 64 * MiB },
       { kind: 'command', id: 'ipv6', argv: ['ip', '-6', '-d', '-j', 'route', 'show', 'table', 'all'], fallbacks: [['ip', '-6', '-d', 'route', 'show', 'table', 'all']], ext: 'txt', maxBytes: 64 * MiB },
     ],
   },

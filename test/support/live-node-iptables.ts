@@ -14,7 +14,7 @@ export const PLANTED_IPTABLES = {
   endpointDnat: '--to-destination 10.244.1.5:7777',
   manualDnat: '-A PREROUTING -d 10.200.36.6/32 -p tcp -m tcp --dport 3308 -j DNAT --to-destination 10.244.2.17:3309',
   forwardPolicy: ':FORWARD DROP',
-  postroutingMasquerade: '-A KUBE-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE',
+  postroutingMasquerade: '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -m mark --mark 0x4000/0x4000 -j MASQUERADE',
 } as const;
 
 export const IPTABLES_RESTORE_INPUT = `*filter

@@ -95,7 +95,7 @@ export function parseIptablesSave(text: string, ctx: ParseContext): Rows {
       continue;
     }
 
-    if (line === 'COMMIT' || line.trimEnd() === 'COMMIT') {
+    if (first === 67 /* C */ && line.trimEnd() === 'COMMIT') {
       recognised++;
       if (table === null) sink.error(lineNo, 'COMMIT outside a table');
       else table.committed = true;

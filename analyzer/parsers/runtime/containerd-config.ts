@@ -13,6 +13,7 @@
 import { parse as parseToml } from 'smol-toml';
 import type { TextParser } from '../types.js';
 import { flatten } from './flatten.js';
+import { maskSecret } from './secret-settings.js';
 import { errorMessage, int, nodePath, RowSink } from './rows.js';
 
 export const containerdConfigParser: TextParser = {
@@ -32,7 +33,10 @@ export const containerdConfigParser: TextParser = {
     }
     // containerd reads a file without `version` as version 1
     sink.add('containerd_config_files', { path, version: int(doc.version) ?? 1, valid: 1, error: null });
-    for (const e of flatten(doc)) sink.add('containerd_config', { path, key: e.key, value: e.value, value_text: e.text });
+    for (const entry of flatten(doc)) {
+    const e = maskSecret(entry);
+    sink.add('containerd_config', { path, key: e.key, value: e.value, value_text: e.text });
+  }
     return sink.rows();
   },
 };

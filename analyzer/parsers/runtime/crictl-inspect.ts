@@ -119,6 +119,9 @@ function addCriContainer(sink: RowSink, doc: Record<string, unknown>): boolean {
     });
   }
   addLabels(sink, id, status.labels);
+  // dockershim kept pod annotations as labels named annotation.<key>; the same names serve both engines
+  const annotations = obj(status, 'annotations');
+  addLabels(sink, id, Object.fromEntries(Object.entries(annotations).map(([k, v]) => [`annotation.${k}`, v])));
   return true;
 }
 

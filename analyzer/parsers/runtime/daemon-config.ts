@@ -15,6 +15,7 @@ import type { TextParser } from '../types.js';
 import { parseEnvFile } from './env-file.js';
 import { addEnvFileFlags } from './env-flags.js';
 import { flatten } from './flatten.js';
+import { maskSecret } from './secret-settings.js';
 import { errorMessage, nodePath, RowSink } from './rows.js';
 
 function parseDaemonJson(sink: RowSink, path: string, text: string): void {
@@ -38,7 +39,10 @@ function parseDaemonJson(sink: RowSink, path: string, text: string): void {
     return;
   }
   sink.add('daemon_config_files', { path, format: 'json', valid: 1, error: null });
-  for (const e of flatten(doc)) sink.add('daemon_config', { path, key: e.key, value: e.value, value_text: e.text });
+  for (const entry of flatten(doc)) {
+    const e = maskSecret(entry);
+    sink.add('daemon_config', { path, key: e.key, value: e.value, value_text: e.text });
+  }
 }
 
 function parseDaemonEnv(sink: RowSink, path: string, text: string): void {

@@ -24,6 +24,9 @@ export interface EnvFile {
   errors: { line: number; message: string }[];
 }
 
+/** Words that start shell statements sourced files may hold around their assignments (RHEL's sysconfig/docker has an if block). */
+const SHELL_STATEMENTS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', '[', '[[', 'test', 'source', '.', 'echo', 'set', 'unset', 'return', 'exit', ':']);
+
 function isNameStart(c: string): boolean {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c === '_';
 }
@@ -67,16 +70,15 @@ export function parseEnvFile(text: string): EnvFile {
       while (isBlank(src[i])) i++;
     }
     const nameStart = i;
-    if (!isNameStart(src[i] ?? '')) {
-      const end = src.indexOf('\n', i);
-      out.errors.push({ line: startLine, message: `not a variable assignment: ${src.slice(i, end < 0 ? undefined : end).trim().slice(0, 120)}` });
-      skipToLineEnd();
-      continue;
-    }
     while (i < src.length && isNameChar(src[i] as string)) i++;
     const key = src.slice(nameStart, i);
-    if (src[i] !== '=') {
-      out.errors.push({ line: startLine, message: `variable ${key} without '='` });
+    if (key === '' || !isNameStart(key[0] as string) || src[i] !== '=') {
+      const end = src.indexOf('\n', nameStart);
+      const statement = src.slice(nameStart, end < 0 ? undefined : end).trim();
+      // shell control lines are not assignments but not malformed either; sh and systemd skip past them
+      const firstWord = statement.split(/[\s;]/)[0] ?? '';
+      if (!SHELL_STATEMENTS.has(firstWord)) out.errors.push({ line: startLine, message: `not a variable assignment: ${statement.slice(0, 120)}` });
+      i = nameStart;
       skipToLineEnd();
       continue;
     }

@@ -22,6 +22,7 @@ import { addFlannelNetConf } from './flannel-net-conf.js';
 import { addKubeEnvFile } from './kube-env-file.js';
 import { KUBE_PROXY_V1ALPHA1, unknownFields } from './kube-proxy-fields.js';
 import { addKubeconfig } from './kubeconfig.js';
+import { maskSecret } from './secret-settings.js';
 import { addStaticPod } from './static-pod.js';
 import { baseName, errorMessage, isRecord, nodePath, nonEmpty, obj, RowSink } from './rows.js';
 
@@ -73,7 +74,10 @@ function handleDocument(sink: RowSink, place: DocPlace, doc: unknown, nested: bo
     addKubeconfig(sink, place.member, place.path, doc);
     return;
   }
-  for (const e of flatten(doc)) sink.add('kube_configs', { ...base, kind, component, key: e.key, value: e.value, value_text: e.text });
+  for (const entry of flatten(doc)) {
+    const e = maskSecret(entry, kind);
+    sink.add('kube_configs', { ...base, kind, component, key: e.key, value: e.value, value_text: e.text });
+  }
 
   if (kind === 'KubeProxyConfiguration') {
     if (apiVersion === 'kubeproxy.config.k8s.io/v1alpha1') {

@@ -2,7 +2,7 @@
  * Collects the rows one parser call produces, with `parse_errors` as the place for input that
  * could not be read, so each parser reads as "what goes where" rather than array bookkeeping.
  */
-import type { Cell, Row, Rows } from '../types.js';
+import type { Row, Rows } from '../types.js';
 
 export class RowSink {
   private readonly tables: Rows = {};
@@ -66,10 +66,6 @@ export function obj(value: unknown, key: string): Record<string, unknown> {
 
 export function arr(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-export function cell(value: Cell | undefined): Cell {
-  return value === undefined ? null : value;
 }
 
 /** Text without a UTF-8 byte order mark. */

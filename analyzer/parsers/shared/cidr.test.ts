@@ -174,6 +174,28 @@ describe('contains / overlaps', () => {
   });
 });
 
+describe('the IPv4 fast path', () => {
+  it('agrees with the bigint path on random prefixes and junk', () => {
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
+    const samples = ['10.0.0.0/33', 'x', '10.0.0.1%cni0', '10.0.0.0/024', '1.2.3', ''];
+    for (let n = 0; n < 300; n++) samples.push(`${next() % 256}.${next() % 4}.${next() % 256}.${next() % 256}/${next() % 33}`);
+    for (const a of samples) {
+      for (const b of samples.slice(0, 40)) {
+        const pa = parseCidr(a);
+        const pb = parseCidr(b);
+        const slowContains = pa !== null && pb !== null && cidrContains(pa, pb);
+        const slowOverlaps = pa !== null && pb !== null && cidrOverlaps(pa, pb);
+        expect(cidrContains(a, b), `${a} contains ${b}`).toBe(slowContains);
+        expect(cidrOverlaps(a, b), `${a} overlaps ${b}`).toBe(slowOverlaps);
+      }
+    }
+  });
+});
+
 describe('network, broadcast, size', () => {
   it('computes the ends of a prefix', () => {
     expect(networkAddress('10.244.1.7/24')).toBe('10.244.1.0');

@@ -247,12 +247,46 @@ export function normalizeCidr(text: string): string | null {
 
 // ---- relations --------------------------------------------------------------------------------
 
+/** IPv4 prefix text as plain numbers (network, mask), for the common case without bigint; null when not IPv4. */
+function v4Prefix(text: string): [network: number, mask: number, prefix: number] | null {
+  const slash = text.indexOf('/');
+  let end = slash < 0 ? text.length : slash;
+  const pct = text.indexOf('%');
+  if (pct >= 0 && pct < end) end = pct;
+  const addr = ipv4ToNumber(text, 0, end);
+  if (addr < 0) return null;
+  let prefix = 32;
+  if (slash >= 0) {
+    const digits = text.length - slash - 1;
+    if (digits === 0 || digits > 3) return null;
+    prefix = 0;
+    for (let i = slash + 1; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return null;
+      prefix = prefix * 10 + (c - 48);
+    }
+    if (prefix > 32) return null;
+  }
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return [(addr & mask) >>> 0, mask, prefix];
+}
+
+function bothIpv4(a: string | Cidr, b: string | Cidr): [ReturnType<typeof v4Prefix>, ReturnType<typeof v4Prefix>] | null {
+  if (typeof a !== 'string' || typeof b !== 'string' || a.includes(':') || b.includes(':')) return null;
+  return [v4Prefix(a), v4Prefix(b)];
+}
+
 function asCidr(x: string | Cidr): Cidr | null {
   return typeof x === 'string' ? parseCidr(x) : x;
 }
 
 /** Whether `inner` (an address or a prefix) lies wholly inside `outer`. False across families or on bad input. */
 export function cidrContains(outer: string | Cidr, inner: string | Cidr): boolean {
+  const v4 = bothIpv4(outer, inner);
+  if (v4 !== null) {
+    const [o, i] = v4;
+    return o !== null && i !== null && i[2] >= o[2] && ((i[0] & o[1]) >>> 0) === o[0];
+  }
   const o = asCidr(outer);
   const i = asCidr(inner);
   if (o === null || i === null || o.family !== i.family || i.prefix < o.prefix) return false;
@@ -261,6 +295,13 @@ export function cidrContains(outer: string | Cidr, inner: string | Cidr): boolea
 
 /** Whether two prefixes share at least one address. False across families or on bad input. */
 export function cidrOverlaps(a: string | Cidr, b: string | Cidr): boolean {
+  const v4 = bothIpv4(a, b);
+  if (v4 !== null) {
+    const [x, y] = v4;
+    if (x === null || y === null) return false;
+    const mask = x[2] < y[2] ? x[1] : y[1];
+    return ((x[0] & mask) >>> 0) === ((y[0] & mask) >>> 0);
+  }
   const x = asCidr(a);
   const y = asCidr(b);
   if (x === null || y === null || x.family !== y.family) return false;

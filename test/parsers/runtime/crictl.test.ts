@@ -61,6 +61,11 @@ describe('crictl inspect', () => {
     expect(one(rows, 'container_mounts', (r) => r.destination === '/etc/coredns')).toMatchObject({ rw: 0, propagation: 'private', mode: 'ro' });
   });
 
+  it('keeps labels and annotations (as annotation.<key>, like dockershim)', () => {
+    expect(one(rows, 'container_labels', (r) => r.key === 'annotation.io.kubernetes.container.ports').value).toContain('"containerPort":53');
+    expect(one(rows, 'container_labels', (r) => r.key === 'io.kubernetes.container.name' && r.value === 'coredns')).toBeDefined();
+  });
+
   it('reports the cut last document', () => {
     expect(table(rows, 'parse_errors')).toEqual([{ line: expect.any(Number), message: expect.stringContaining('truncated') }]);
   });

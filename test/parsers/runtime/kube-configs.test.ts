@@ -42,6 +42,15 @@ describe('kubelet and broken YAML', () => {
     expect(table(rows, 'parse_errors')[0]).toMatchObject({ line: expect.any(Number), message: expect.stringContaining('/var/lib/kubelet/config.yaml') });
   });
 
+  it('keeps key material out of the rows', () => {
+    const text = 'apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers:\n  - aescbc:\n      keys:\n      - name: key1\n        secret: c2VjcmV0IGlzIHNlY3VyZQ==\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: aHVudGVyMg==\n';
+    const rows = kubeConfigsParser.parse(text, ctx('kube-configs', '/etc/kubernetes/encryption.yaml'));
+    expect(one(rows, 'kube_configs', (r) => String(r.key).endsWith('.secret')).value_text).toBe('<REDACTED>');
+    expect(one(rows, 'kube_configs', (r) => r.key === 'data.password').value_text).toBe('<REDACTED>');
+    expect(JSON.stringify(rows)).not.toContain('c2VjcmV0');
+    expect(one(rows, 'kube_configs', (r) => String(r.key).endsWith('keys[0].name')).value_text).toBe('key1');
+  });
+
   it('reads an empty file as nothing', () => {
     expect(kubeConfigsParser.parse('', ctx('kube-configs', '/etc/kubernetes/empty.yaml'))).toEqual({});
   });

@@ -1,6 +1,7 @@
 /**
  * Benchmark of the netfilter parsers (not a test: run by hand, see the netfilter report):
- *   npx tsc -p tsconfig.json --outDir /tmp/nodesnap-bench && node /tmp/nodesnap-bench/test/parsers/netfilter/bench/bench-netfilter.js
+ *   B=/tmp/nodesnap-netfilter-bench; npx tsc -p tsconfig.json --outDir $B; ln -sfn $PWD/node_modules $B/node_modules
+ *   cp package.json $B/ && node $B/test/parsers/netfilter/bench/bench-netfilter.js      (FLOWS=250000 for a full-cap table)
  */
 import { parseIptablesSave } from '../../../../analyzer/parsers/netfilter/iptables-save.js';
 import { readFlows, type FlowReader } from '../../../../analyzer/parsers/netfilter/conntrack-xml.js';
