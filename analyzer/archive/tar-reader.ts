@@ -77,8 +77,9 @@ export function openTarball(file: string): ArchiveReader {
       },
     });
     const extract = tar.extract();
-    // 64 KiB output chunks: a quarter of the per-chunk overhead of zlib's default 16 KiB
-    const gunzip = gzip ? createGunzip({ chunkSize: 64 * 1024 }) : null;
+    // zlib's default 16 KiB output chunks, not larger: on a data error the output of the chunk in
+    // progress is lost, and with it members that ended just before the corruption
+    const gunzip = gzip ? createGunzip() : null;
     const fail = (err: Error) => extract.destroy(new ArchiveReadError(describeReadError(err, gzip), true));
     raw.on('error', (err) => {
       readFailed = true;

@@ -10,9 +10,10 @@ import type { Db } from '../db/database.js';
 import { nextNodeId, replacedNodeIds } from '../db/node-identity.js';
 import { deleteNodes, NodeRows } from '../db/node-rows.js';
 import type { SchemaPlan } from '../db/schema-plan.js';
-import type { ParseContext, Parser } from '../parsers/types.js';
+import type { ParseContext } from '../parsers/types.js';
 import type { ErrorRecord } from './error-record.js';
 import { MemberBody } from './member-body.js';
+import { decodeText, errorMessage, MemberParsing } from './member-parsing.js';
 import { NodeErrorLog } from './node-error-log.js';
 import { finishNode } from './node-finish.js';
 import type { MemberSeen, NodeState } from './node-state.js';
@@ -60,17 +61,13 @@ const LINK_TYPES: Readonly<Record<string, string>> = {
   socket: 'socket',
 };
 
-function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
-}
-
 /** Reads one node's input into the database: the members, then the bookkeeping tables. */
 class NodeLoad {
   readonly rows: NodeRows;
   readonly errors: NodeErrorLog;
   readonly sink: ParsedRowSink;
   readonly state: NodeState;
+  private readonly parsing: MemberParsing;
   private readonly limits: LoadLimits;
   private readonly place: (relative: string) => MemberPlace;
   /** Top folder of the snapshot, set by the first member ('' for a tarball without one). */
@@ -88,6 +85,7 @@ class NodeLoad {
     this.rows = new NodeRows(db, options.plan, nodeId);
     this.errors = new NodeErrorLog(this.rows, input.input, basename(input.input) || input.input, options.onError, this.limits.lineReportsPerMember);
     this.sink = new ParsedRowSink(this.rows, options.plan, this.errors);
+    this.parsing = new MemberParsing(options.registry, this.sink, this.errors, this.limits.textBytes);
     this.state = {
       input,
       nodeId,
@@ -192,7 +190,7 @@ class NodeLoad {
         break;
       case 'output':
       case 'file':
-        await this.parse(body, entry.size, seen);
+        await this.parsing.parse(body, entry.size, seen, this.context(seen));
         break;
       default:
         await body.drain();
@@ -270,67 +268,6 @@ class NodeLoad {
     if (seen.place.path !== undefined) ctx.path = seen.place.path;
     return ctx;
   }
-
-  private async parse(body: MemberBody, declared: number, seen: MemberSeen): Promise<void> {
-    const parser: Parser | undefined = this.options.registry.parserFor(seen.place.source);
-    if (!parser) {
-      await body.drain();
-      return;
-    }
-    this.sink.beginMember(seen.member, seen.place.source);
-    try {
-      if (parser.kind === 'text') await this.parseText(parser, body, declared, seen);
-      else await this.parseStream(parser, body, seen);
-    } finally {
-      seen.rows = this.sink.endMember();
-    }
-  }
-
-  private async parseText(parser: Extract<Parser, { kind: 'text' }>, body: MemberBody, declared: number, seen: MemberSeen): Promise<void> {
-    const data = await body.collect(declared, this.limits.textBytes);
-    if (data === null) {
-      seen.parsed = 0;
-      if (body.readError) return; // reported by the caller, with the member
-      seen.failure = `larger than the ${this.limits.textBytes}-byte text limit; not parsed`;
-      this.errors.record('limit', seen.member, `${body.bytes} bytes, ${seen.failure}`);
-      return;
-    }
-    try {
-      this.sink.addAll(parser.parse(decodeText(data), this.context(seen)));
-      seen.parsed = 1;
-    } catch (err) {
-      this.parserFailed(seen, err);
-    }
-  }
-
-  private async parseStream(parser: Extract<Parser, { kind: 'stream' }>, body: MemberBody, seen: MemberSeen): Promise<void> {
-    try {
-      for await (const pair of parser.parse(body, this.context(seen))) {
-        if (!Array.isArray(pair) || typeof pair[0] !== 'string') {
-          this.parserFailed(seen, new Error('yielded something other than [table, row]'));
-          break;
-        }
-        this.sink.add(pair[0], pair[1]);
-      }
-      seen.parsed = body.readError ? 0 : 1;
-    } catch (err) {
-      // a broken archive surfaces inside the parser's loop: that is the archive's fault, reported by the caller
-      if (!body.readError) this.parserFailed(seen, err);
-    }
-    await body.drain();
-  }
-
-  private parserFailed(seen: MemberSeen, err: unknown): void {
-    seen.parsed = 0;
-    seen.failure = `${seen.place.source} parser failed: ${errorMessage(err)}`;
-    this.errors.record('parse', seen.member, seen.failure);
-  }
-}
-
-/** UTF-8 text with a leading byte order mark removed (Windows editors add one to hand-edited configs). */
-function decodeText(data: Buffer): string {
-  const bom = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
-  return data.toString('utf8', bom ? 3 : 0);
 }
 
 /**

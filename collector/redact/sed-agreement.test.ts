@@ -146,9 +146,18 @@ describe('GNU sed -E runs the same redaction as the JavaScript redactor', () => 
   });
 
   const busybox = spawnSync('busybox', ['sed', '--help'], { env: C_LOCALE });
+  /**
+   * busybox sed (1.35) has two byte-level quirks unrelated to the rules: after `x` it ends a last
+   * line that had no newline with one, and a `g` substitution on a line holding a NUL turns the NUL
+   * into a newline. It is compared on copies without NULs that end with a newline.
+   */
   it.skipIf(busybox.error !== undefined)('busybox sed agrees too (when busybox is installed)', () => {
     for (const input of inputs) {
-      expect({ name: input.name, out: runSed(['busybox', 'sed'], input.path).toString('latin1') }).toEqual({ name: input.name, out: jsRedact(input.path).toString('latin1') });
+      let bytes = readFileSync(input.path).toString('latin1').replaceAll('\0', ' ');
+      if (bytes !== '' && !bytes.endsWith('\n')) bytes += '\n';
+      const copy = join(dir, `busybox-${input.name}`);
+      writeFileSync(copy, Buffer.from(bytes, 'latin1'));
+      expect({ name: input.name, out: runSed(['busybox', 'sed'], copy).toString('latin1') }).toEqual({ name: input.name, out: jsRedact(copy).toString('latin1') });
     }
   });
 });
@@ -162,11 +171,30 @@ describe('the rules stay in the JavaScript/POSIX ERE common subset', () => {
     return list.map((p) => ({ id: rule.id, p }));
   });
 
+  /** Contents of the bracket expressions of a pattern (escapes outside brackets skipped). */
+  function brackets(p: string): string[] {
+    const found: string[] = [];
+    for (let i = 0; i < p.length; i++) {
+      if (p[i] === '\\') i++;
+      else if (p[i] === '[') {
+        const close = p.indexOf(']', i + 2); // a ']' right after '[' or '[^' would be literal in POSIX only
+        found.push(p.slice(i + 1, close));
+        i = close;
+      }
+    }
+    return found;
+  }
+
   it.each(patterns)('$id: $p', ({ p }) => {
     // Escapes, lookarounds, lazy quantifiers and back-references that POSIX ERE lacks or reads differently.
     expect(p).not.toMatch(/\\[dDsSwWbBnfv0-9]|\(\?|[*+?}]\?|\\[<>]/);
-    // Bracket expressions that differ: POSIX classes, and a ']' first in a bracket.
-    expect(p).not.toMatch(/\[\^?\]|\[\^?[^\]]*\[[:.=]/);
+    for (const content of brackets(p)) {
+      // ']' first, POSIX classes/collating elements, or a backslash escape other than the
+      // doubled backslash (JavaScript reads \\ as an escape inside a class, POSIX as two literal
+      // backslashes: both mean "backslash" only when doubled) and \t \r (turned into bytes).
+      expect(content).not.toMatch(/^\^?\]|\[[:.=]/);
+      expect(content.replaceAll('\\\\', '').replace(/\\[tr]/g, '')).not.toContain('\\');
+    }
     expect(() => new RegExp(p, 'si')).not.toThrow();
   });
 

@@ -1,3 +1,5 @@
+import { foldCase } from '../redact/patterns.js';
+
 /**
  * The sh collector's twin of isPrivateKeyPath (collector/redact/private-key-path.ts): file names
  * that are keys by convention are never read. The redaction module keeps its RegExps private, so
@@ -34,14 +36,15 @@ export function pathEre(baseNameEre: string): string {
 
 /**
  * A `sed -E` program over one path per line that prefixes "K " to private key paths and "- " to
- * the others (case-insensitive, as the RegExps are).
+ * the others. Case-insensitive as the RegExps are, by folding case into brackets the way the
+ * redaction program does (busybox sed has no `I` flag on addresses).
  */
 export function keyNameSedProgram(eres: readonly string[] = KEY_NAME_ERES): string {
   const lines: string[] = ['# private key file names (never read); generated from collector/script/private-key-names.ts'];
   for (const ere of eres) {
-    const re = pathEre(ere);
+    const re = foldCase(pathEre(ere));
     if (re.includes('#')) throw new Error(`key name pattern holds the sed delimiter: ${ere}`);
-    lines.push(`\\#${re}#I{`, 's/^/K /', 'b', '}');
+    lines.push(`\\#${re}#{`, 's/^/K /', 'b', '}');
   }
   lines.push('s/^/- /');
   return `${lines.join('\n')}\n`;

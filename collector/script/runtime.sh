@@ -445,14 +445,23 @@ ns_add_member() {
 # Redacts staged text file $2 (member $1) in place (collector/redact: the same rules as a sed
 # program) and keeps its redaction records aside, for ns_keep_redactions once the member is
 # written. Counts are grep counts of each rule on the original bytes, as the Node redactor counts.
+# Fails closed: when sed fails the file is emptied and NS_REDACT_FAILED set, never kept as it was.
 ns_redact() {
   : >"$NS_WORK/pending-redactions"
+  NS_REDACT_FAILED=
   [ -s "$2" ] || return 0
   # one grep for all rules first: most members hold nothing to redact
   ns_redaction_candidate "$2" || return 0
   ns_count_redactions "$1" "$2" >>"$NS_WORK/pending-redactions"
-  if [ -s "$NS_WORK/pending-redactions" ]; then
-    sed -E -f "$NS_WORK/redact.sed" "$2" >"$2.red" && mv -f "$2.red" "$2"
+  [ -s "$NS_WORK/pending-redactions" ] || return 0
+  if sed -E -f "$NS_WORK/redact.sed" "$2" >"$2.red" 2>"$NS_WORK/sed.err"; then
+    mv -f "$2.red" "$2"
+  else
+    : >"$2"
+    rm -f "$2.red"
+    NS_REDACT_FAILED=$(head -n 1 "$NS_WORK/sed.err")
+    NS_REDACT_FAILED="redaction failed, content dropped: ${NS_REDACT_FAILED:-sed error}"
+    : >"$NS_WORK/pending-redactions"
   fi
 }
 
@@ -461,13 +470,9 @@ ns_keep_redactions() {
   : >"$NS_WORK/pending-redactions"
 }
 
-# Line numbers of file $1 matching rule pattern $3 (-i when $2 = i) into hits; fails on none.
+# Line numbers of file $1 matching rule pattern $2 into hits; fails on none.
 ns_rule_hits() {
-  if [ "$2" = i ]; then
-    grep -a -n -E -i -e "$3" <"$1"
-  else
-    grep -a -n -E -e "$3" <"$1"
-  fi | cut -d: -f1 >"$NS_WORK/hits"
+  grep -a -n -E -e "$2" <"$1" | cut -d: -f1 >"$NS_WORK/hits"
   NS_RCOUNT=$(wc -l <"$NS_WORK/hits" | tr -d ' ')
   [ "$NS_RCOUNT" -gt 0 ]
 }
@@ -524,6 +529,10 @@ ns_record_reset() {
 ns_write_item() {
   if [ -n "$2" ] && [ -f "$2" ]; then
     ns_redact "$1" "$2"
+    if [ -n "$NS_REDACT_FAILED" ]; then
+      R_STATUS=failed
+      R_REASON=$NS_REDACT_FAILED
+    fi
     ns_add_member "$1" "$2"
     if [ -n "$NS_MREC" ]; then
       R_OUTPUT=$NS_MREC
@@ -1325,7 +1334,7 @@ ns_main() {
   NS_MAX_SIZE=999999999999999
   ns_add_member snapshot.json "$NS_WORK/header"
   NS_MAX_SIZE=$_cap
-  ns_record_reset snapshot snapshot header
+  ns_record_reset snapshot header header
   R_STATUS=ok R_OUTPUT=$NS_MREC
   ns_now_ms
   R_DURATION=$((NS_NOW - _hstart))

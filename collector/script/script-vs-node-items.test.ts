@@ -9,6 +9,7 @@ import { collect } from '../run/collect.js';
 import { readSnapshot } from '../../test/support/snapshot-archive.js';
 import type { ReadSnapshot } from '../../test/support/snapshot-archive.js';
 import { writeCollectorScript } from '../../test/support/nodesnap-cli.js';
+import { shVariants } from '../../test/support/sh-variants.js';
 
 /**
  * The two collectors item by item on a registry made for the corner cases, without root or
@@ -143,34 +144,42 @@ function comparable(item: ManifestItem): Partial<ManifestItem> {
   return rest;
 }
 
-const runs: { node?: ReadSnapshot; sh?: ReadSnapshot } = {};
-let work: string;
-let root: string;
+const work = mkdtempSync(join(tmpdir(), 'nodesnap-items-'));
+const root = join(work, 'root');
+const VARIANTS = shVariants(work);
+const ARGS = ['--sysroot', root, '--since', '2d', '--skip', 'skipped-source', '--label', 'same'];
+let nodeRun: ReadSnapshot;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'nodesnap-items-'));
-  root = join(work, 'root');
   plant(root);
   mkdirSync(join(work, 'node'));
-  mkdirSync(join(work, 'sh'));
   const node = await collect({ sysroot: root, out: join(work, 'node'), since: '2d', skip: ['skipped-source'], label: 'same' }, REGISTRY);
-  runs.node = await readSnapshot(node.path);
-  const script = writeCollectorScript(join(work, 'collect.sh'), REGISTRY);
-  const sh = spawnSync('sh', [script, '--sysroot', root, '--out', join(work, 'sh'), '--since', '2d', '--skip', 'skipped-source', '--label', 'same'], { encoding: 'utf8' });
-  if (sh.status !== 0) throw new Error(`sh collector failed (${sh.status}): ${sh.stderr}`);
-  const file = readdirSync(join(work, 'sh')).find((f) => f.endsWith('.tar.gz'));
-  runs.sh = await readSnapshot(join(work, 'sh', file as string));
+  nodeRun = await readSnapshot(node.path);
 }, 120_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('sh collector vs Node collector, item by item', () => {
+describe.each(VARIANTS.map((v) => [v.name, v] as const))('sh collector (%s) vs Node collector, item by item', (name, variant) => {
+  const runs = {} as { node: ReadSnapshot; sh: ReadSnapshot };
+
+  beforeAll(async () => {
+    runs.node = nodeRun;
+    const out = join(work, `sh-${name.replace(/[^a-z]+/g, '-')}`);
+    mkdirSync(out);
+    const script = writeCollectorScript(join(out, 'collect.sh'), REGISTRY);
+    const [program, ...pre] = variant.shell;
+    const sh = spawnSync(program as string, [...pre, script, ...ARGS, '--out', out], { encoding: 'utf8', env: variant.env });
+    if (sh.status !== 0) throw new Error(`sh collector failed (${sh.status}): ${sh.stderr}`);
+    const file = readdirSync(out).find((f) => f.endsWith('.tar.gz'));
+    runs.sh = await readSnapshot(join(out, file as string));
+  }, 120_000);
+
   it('writes the same members', () => {
-    expect([...(runs.sh as ReadSnapshot).order].sort()).toEqual([...(runs.node as ReadSnapshot).order].sort());
+    expect([...runs.sh.order].sort()).toEqual([...runs.node.order].sort());
   });
 
   it('puts snapshot.json first and manifest.json last, and nothing but files', () => {
-    for (const run of [runs.node, runs.sh] as ReadSnapshot[]) {
+    for (const run of [runs.node, runs.sh]) {
       expect(run.order[0]).toBe('snapshot.json');
       expect(run.order.at(-1)).toBe('manifest.json');
       expect(run.otherEntries).toEqual([]);
@@ -187,26 +196,26 @@ describe('sh collector vs Node collector, item by item', () => {
   });
 
   it('records the same items, in the same order, with the same fields', () => {
-    const node = (runs.node as ReadSnapshot).manifest.items.filter((i) => i.path !== '/proc/self/comm');
-    const sh = (runs.sh as ReadSnapshot).manifest.items.filter((i) => i.path !== '/proc/self/comm');
-    const header = (m: Manifest['items']) => m.filter((i) => i.kind === 'header').map((i) => Object.keys(i).sort());
+    const node = runs.node.manifest.items.filter((i) => i.path !== '/proc/self/comm');
+    const sh = runs.sh.manifest.items.filter((i) => i.path !== '/proc/self/comm');
+    const header = (m: Manifest['items']) => m.filter((i) => i.kind === 'header').map((i) => ({ keys: Object.keys(i).sort(), source: i.source, item: i.item, status: i.status, member: i.output?.member }));
     expect(header(sh)).toEqual(header(node));
     expect(sh.filter((i) => i.kind !== 'header').map(comparable)).toEqual(node.filter((i) => i.kind !== 'header').map(comparable));
   });
 
   it('lists the same redactions', () => {
-    expect((runs.sh as ReadSnapshot).manifest.redactions).toEqual((runs.node as ReadSnapshot).manifest.redactions);
-    expect((runs.node as ReadSnapshot).manifest.redactions.length).toBeGreaterThan(0);
+    expect(runs.sh.manifest.redactions).toEqual(runs.node.manifest.redactions);
+    expect(runs.node.manifest.redactions.length).toBeGreaterThan(0);
   });
 
   it('agrees on the manifest header fields that do not depend on the implementation', () => {
     const pick = (m: Manifest) => ({ ...m, collector: { ...m.collector, implementation: null }, commandLine: null, collectedAt: null, finishedAt: null, items: null, redactions: null, summary: { ...m.summary, bytes: null } });
-    expect(pick((runs.sh as ReadSnapshot).manifest)).toEqual(pick((runs.node as ReadSnapshot).manifest));
-    expect((runs.sh as ReadSnapshot).manifest.collector.implementation).toBe('sh');
+    expect(pick(runs.sh.manifest)).toEqual(pick(runs.node.manifest));
+    expect(runs.sh.manifest.collector.implementation).toBe('sh');
   });
 
   it('covers the corner cases it is meant to (the registry above exercises what it claims)', () => {
-    const items = (runs.sh as ReadSnapshot).manifest.items;
+    const items = runs.sh.manifest.items;
     const byPath = (p: string) => items.find((i) => i.path === p);
     expect(byPath('/etc/docker/key.pem')?.reason).toBe('private key file');
     expect(byPath('/etc/kubernetes/pki/etcd/server-key.pem')?.reason).toBe('private key file');
@@ -230,7 +239,7 @@ describe('sh collector vs Node collector, item by item', () => {
     expect(cmd('capped')).toMatchObject({ status: 'ok', truncated: true, output: { bytes: 1000 } });
     expect(cmd('failing')).toMatchObject({ status: 'failed', exitCode: 3, reason: 'exit code 3' });
     expect(items.find((i) => i.item === 'never')).toMatchObject({ status: 'skipped', reason: 'excluded by --skip', argv: ['echo', 'never'] });
-    const env = (runs.sh as ReadSnapshot).members.get('shells/env.txt')?.toString();
+    const env = runs.sh.members.get('shells/env.txt')?.toString();
     expect(env).toBe('sysroot=root\nsince=48h\nnode-7\n');
   });
 });

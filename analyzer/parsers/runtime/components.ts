@@ -4,7 +4,7 @@
  *
  *   /usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --v 2
  */
-import { parseFlags, type ComponentName, type Flag } from '../shared/component-flags.js';
+import { parseFlags, splitCommandLine, type ComponentName, type Flag } from '../shared/component-flags.js';
 import type { RowSink } from './rows.js';
 
 export type FileOrigin = 'manifest' | 'unit' | 'env-file';
@@ -18,6 +18,21 @@ export function configPathOf(flags: readonly Flag[]): string | null {
     if (f && f.value !== 'true') return f.value;
   }
   return null;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
+
+/**
+ * The command a `sh -c "..."` wrapper runs, with leading VAR=value assignments dropped
+ * (RHEL's etcd.service: /bin/bash -c "GOMAXPROCS=$(nproc) /usr/bin/etcd --name=..."); other argv unchanged.
+ */
+export function unwrapShell(argv: readonly string[]): string[] {
+  const shell = (argv[0] ?? '').split('/').pop() ?? '';
+  if (!SHELLS.has(shell) || argv[1] !== '-c' || argv[2] === undefined) return [...argv];
+  const inner = splitCommandLine(argv[2]);
+  while (inner.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(inner[0] as string)) inner.shift();
+  if ((inner[0] ?? '') === 'exec') inner.shift();
+  return inner;
 }
 
 /** The argv as one line, words with blanks or quotes single-quoted so it reads back unambiguously. */

@@ -38,6 +38,19 @@ function propagation(value: unknown): string | null {
   return s === null ? null : s.replace(/^PROPAGATION_/, '').toLowerCase();
 }
 
+/** Env keys from the CRI config (containerd keeps {key, value} pairs there), else from the OCI spec. */
+function addCriEnv(sink: RowSink, id: string, config: Record<string, unknown>, process: Record<string, unknown>): Map<string, string | null> {
+  const envs = arr(config.envs);
+  if (envs.length === 0) return addEnvList(sink, id, process.env);
+  const env = new Map<string, string | null>();
+  for (const e of envs) {
+    if (!isRecord(e) || typeof e.key !== 'string') continue;
+    env.set(e.key, str(e.value));
+    addEnvRow(sink, id, e.key, str(e.value));
+  }
+  return env;
+}
+
 function addCriContainer(sink: RowSink, doc: Record<string, unknown>): boolean {
   const status = obj(doc, 'status');
   const info = obj(doc, 'info');
@@ -53,17 +66,7 @@ function addCriContainer(sink: RowSink, doc: Record<string, unknown>): boolean {
   const argv = arr(process.args).filter((a): a is string => typeof a === 'string');
   const state = criContainerState(status.state);
 
-  const env = new Map<string, string | null>();
-  const envs = arr(config.envs);
-  if (envs.length > 0) {
-    for (const e of envs) {
-      if (!isRecord(e) || typeof e.key !== 'string') continue;
-      env.set(e.key, str(e.value));
-      addEnvRow(sink, id, e.key, str(e.value));
-    }
-  } else {
-    for (const [k, v] of addEnvList(sink, id, process.env)) env.set(k, v);
-  }
+  const env = addCriEnv(sink, id, config, process);
   const devices = arr(config.devices).map((d) => (isRecord(d) ? { PathOnHost: d.host_path } : null));
   const gpuVia = gpuRequestVia({ Devices: devices }, env);
 

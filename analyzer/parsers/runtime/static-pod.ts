@@ -11,11 +11,9 @@
  *       image: registry.k8s.io/kube-apiserver:v1.28.2
  *       name: kube-apiserver
  */
-import { componentOf, KNOWN_COMPONENTS, splitCommandLine, type ComponentName } from '../shared/component-flags.js';
-import { addComponent, joinArgv } from './components.js';
+import { componentOf, KNOWN_COMPONENTS, type ComponentName } from '../shared/component-flags.js';
+import { addComponent, joinArgv, unwrapShell } from './components.js';
 import { arr, isRecord, obj, str, type RowSink } from './rows.js';
-
-const SHELLS = new Set(['sh', 'bash', '/bin/sh', '/bin/bash', '/usr/bin/env']);
 
 function words(value: unknown): string[] {
   return arr(value).filter((w): w is string => typeof w === 'string');
@@ -24,9 +22,8 @@ function words(value: unknown): string[] {
 export function addStaticPod(sink: RowSink, path: string, pod: Record<string, unknown>): void {
   for (const container of arr(obj(pod, 'spec').containers)) {
     if (!isRecord(container)) continue;
-    let argv = [...words(container.command), ...words(container.args)];
-    // `sh -c "kube-apiserver --a=b ..."` wrappers
-    if (SHELLS.has(argv[0] ?? '') && argv[1] === '-c' && argv[2] !== undefined) argv = splitCommandLine(argv[2]);
+    // `sh -c "kube-apiserver --a=b ..."` wrappers run the inner command
+    const argv = unwrapShell([...words(container.command), ...words(container.args)]);
     let component: ComponentName | null = componentOf(argv);
     let flagWords = argv.slice(1);
     if (component === null) {

@@ -17,7 +17,7 @@
  */
 import { componentOf, splitCommandLine } from '../shared/component-flags.js';
 import type { TextParser } from '../types.js';
-import { addComponent, joinArgv } from './components.js';
+import { addComponent, joinArgv, unwrapShell } from './components.js';
 import { baseName, lines, nodePath, RowSink } from './rows.js';
 
 interface Setting {
@@ -123,7 +123,7 @@ export const systemdUnitsParser: TextParser = {
       if (s.section === 'Service' && s.key === 'ExecStart') execStart = s.value === '' ? null : s.value;
     }
     if (execStart !== null) {
-      const argv = expandExecStart(execStart, environmentOf(settings));
+      const argv = unwrapShell(expandExecStart(execStart, environmentOf(settings)));
       const component = componentOf(argv);
       if (component) addComponent(sink, component, 'unit', path, joinArgv(argv), argv.slice(1));
     }

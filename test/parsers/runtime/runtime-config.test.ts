@@ -109,6 +109,12 @@ describe('systemd units', () => {
     expect(table(override, 'parse_errors')).toEqual([{ line: 7, message: expect.stringContaining('garbage') }]);
   });
 
+  it("looks inside RHEL etcd's bash -c wrapper", () => {
+    const rows = systemdUnitsParser.parse(fixture('config/units/etcd.service'), ctx('systemd-units', '/usr/lib/systemd/system/etcd.service'));
+    expect(one(rows, 'kube_components', () => true)).toMatchObject({ component: 'etcd', origin: 'unit' });
+    expect(table(rows, 'component_flags').map((r) => r.flag)).toEqual(['name', 'data-dir', 'listen-client-urls']);
+  });
+
   it('expands variables like systemd and names units', () => {
     expect(expandExecStart('@/usr/bin/kubelet $ARGS ${ONE} --x=${NONE}y $MISSING', new Map([['ARGS', '--a=1 --b'], ['ONE', 'two words']]))).toEqual(['/usr/bin/kubelet', '--a=1', '--b', 'two words', '--x=y']);
     expect(unitOf('/usr/lib/systemd/system/containerd.service')).toEqual({ unit: 'containerd.service', dropin: false });

@@ -6,6 +6,8 @@ import { PARSERS } from '../../../analyzer/parsers/runtime/index.js';
 import type { Parser, Rows } from '../../../analyzer/parsers/types.js';
 import { CORE_TABLES } from '../../../analyzer/schema/core.js';
 import { TABLES } from '../../../analyzer/schema/runtime.js';
+import Database from 'better-sqlite3';
+import { planSchema } from '../../../analyzer/db/schema-plan.js';
 import { ctx, fixtureBytes, parseStream } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../fixtures/runtime/', import.meta.url));
@@ -87,6 +89,17 @@ describe('runtime tables', () => {
         expect(c.description.length, `${t.name}.${c.name}`).toBeGreaterThan(2);
         expect(['index', 'order', 'group', 'select', 'from', 'where', 'table'], `${t.name}.${c.name}`).not.toContain(c.name);
       }
+    }
+  });
+
+  it('is accepted by the database layer and creates in SQLite', () => {
+    const plan = planSchema([...CORE_TABLES, ...TABLES]);
+    const db = new Database(':memory:');
+    try {
+      for (const statement of plan.ddl) db.exec(statement);
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'containers'").get()).toEqual({ n: 1 });
+    } finally {
+      db.close();
     }
   });
 
