@@ -29,7 +29,8 @@ export interface RuleMeta {
   /**
    * Sources the rule reads. Each entry is a source name, or alternatives joined by `|`
    * ("conntrack-stats|proc-conntrack-stat": either will do). On a node where an entry has no
-   * usable source the rule is skipped for that node, with the reason.
+   * usable source the rule is skipped for that node, with the reason. Empty for rules that read
+   * only the loader's own tables (nodes, files, source_status, errors: the snapshot/ rules).
    */
   sources: string[];
   parameters: Record<string, RuleParameter>;

@@ -15,8 +15,9 @@ export function metadataProblems(raw: Record<string, unknown>, expectedId: strin
   text('remediation');
   if (!(SEVERITIES as readonly unknown[]).includes(raw.severity)) problems.push(`severity must be one of ${SEVERITIES.join(', ')}`);
   if (!Array.isArray(raw.references) || raw.references.some((r) => typeof r !== 'string')) problems.push('references must be a list of strings');
-  if (!Array.isArray(raw.sources) || raw.sources.length === 0 || raw.sources.some((s) => typeof s !== 'string')) {
-    problems.push('sources must be a non-empty list of source names');
+  // an empty list is for rules that read only what the loader records (manifest, files, errors)
+  if (!Array.isArray(raw.sources) || raw.sources.some((s) => typeof s !== 'string')) {
+    problems.push('sources must be a list of source names');
   } else {
     for (const entry of raw.sources as string[]) {
       for (const alt of entry.split('|')) if (!knownSources.has(alt)) problems.push(`unknown source "${alt}"`);
