@@ -37,10 +37,16 @@ export function openStagingDatabase(file: string, plan?: SchemaPlan): Db {
 /**
  * Creates the tables in a new database, or checks that an existing one was made by this very
  * schema (its fingerprint is in user_version): mixing schemas would silently lose columns.
+ * Returns true for a new database: its parser-table indexes are then left to `createIndexes`
+ * after the bulk load. An existing database gets any index it lacks (a run that died before
+ * creating them) right away.
  */
-export function ensureSchema(db: Db, plan: SchemaPlan): void {
+export function ensureSchema(db: Db, plan: SchemaPlan): boolean {
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === plan.fingerprint) return;
+  if (version === plan.fingerprint) {
+    createIndexes(db, plan);
+    return false;
+  }
   if (version !== 0) {
     throw new DatabaseSchemaError(
       `database ${db.name} was made by another version of the nodesnap schema (fingerprint ${version}, this one ${plan.fingerprint}); use a new --db file`,
@@ -49,7 +55,13 @@ export function ensureSchema(db: Db, plan: SchemaPlan): void {
   const tableCount = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
   if (tableCount > 0) throw new DatabaseSchemaError(`database ${db.name} already holds tables that nodesnap did not create; use a new --db file`);
   db.transaction(() => {
-    db.exec(plan.ddl.join(';\n'));
+    db.exec([...plan.stagingDdl, ...plan.bookkeepingIndexDdl].join(';\n'));
     db.pragma(`user_version = ${plan.fingerprint}`);
   })();
+  return true;
+}
+
+/** Every index of the schema (CREATE INDEX IF NOT EXISTS: cheap when they exist). */
+export function createIndexes(db: Db, plan: SchemaPlan): void {
+  db.exec([...plan.bookkeepingIndexDdl, ...plan.parsedIndexDdl].join(';\n'));
 }

@@ -1,6 +1,6 @@
 import type { Db } from './database.js';
 
-/** The next free node_id; call inside the write transaction (BEGIN IMMEDIATE) so two writers never pick the same. */
+/** The first node_id above every existing one. A batch numbers its inputs from here, in input order. */
 export function nextNodeId(db: Db): number {
   return (db.prepare('SELECT COALESCE(MAX(node_id), 0) + 1 AS id FROM nodes').get() as { id: number }).id;
 }
@@ -21,4 +21,8 @@ export function replacedNodeIds(db: Db, key: NodeKey, exceptId: number): number[
       ? db.prepare('SELECT node_id FROM nodes WHERE input_sha256 = ? AND node_id <> ?').all(key.sha256, exceptId)
       : db.prepare("SELECT node_id FROM nodes WHERE input = ? AND status = 'unreadable' AND node_id <> ?").all(key.input, exceptId);
   return (rows as { node_id: number }[]).map((r) => r.node_id);
+}
+
+export function nodeIdTaken(db: Db, nodeId: number): boolean {
+  return db.prepare('SELECT 1 FROM nodes WHERE node_id = ?').get(nodeId) !== undefined;
 }

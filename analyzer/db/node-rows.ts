@@ -40,12 +40,31 @@ class TableBuffer {
     if (++this.rows === this.table.batchRows) this.flush();
   }
 
+  /**
+   * A full batch goes in one statement; a remainder in power-of-two pieces, so each table needs at
+   * most seven cached statements instead of one per remainder size (preparing is the dearer part
+   * for the many small tables of a node).
+   */
   flush(): void {
     if (this.rows === 0) return;
-    insertStatement(this.db, this.table, this.rows).run(this.params);
+    if (this.rows === this.table.batchRows) {
+      insertStatement(this.db, this.table, this.rows).run(this.params);
+    } else {
+      const width = this.table.columns.length + 1;
+      let offset = 0;
+      for (let piece = highestPowerOfTwo(this.rows); offset < this.rows; piece >>= 1) {
+        if (this.rows - offset < piece) continue;
+        insertStatement(this.db, this.table, piece).run(this.params.slice(offset * width, (offset + piece) * width));
+        offset += piece;
+      }
+    }
     this.params = [];
     this.rows = 0;
   }
+}
+
+function highestPowerOfTwo(n: number): number {
+  return 2 ** Math.floor(Math.log2(n));
 }
 
 /**
@@ -82,6 +101,11 @@ export class NodeRows {
 
   flush(): void {
     for (const buffer of this.buffers.values()) buffer.flush();
+  }
+
+  /** Tables that received at least one row from this node. */
+  tablesWritten(): string[] {
+    return [...this.buffers.keys()];
   }
 }
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { col, type TableDef } from '../schema/types.js';
-import { DatabaseSchemaError, ensureSchema } from './database.js';
+import { createIndexes, DatabaseSchemaError, ensureSchema } from './database.js';
 import { planSchema, SchemaDefinitionError } from './schema-plan.js';
 
 const table = (name: string, columns = [col('a', 'TEXT', 'a')], indexes?: string[][]): TableDef => ({ name, description: name, columns, ...(indexes ? { indexes } : {}) });
@@ -10,14 +10,19 @@ describe('planSchema', () => {
   it('adds node_id first, indexes node_id and the declared indexes', () => {
     const plan = planSchema([table('things', [col('a', 'TEXT', 'a'), col('b', 'INTEGER', 'b')], [['a', 'b']])]);
     const db = new Database(':memory:');
-    ensureSchema(db, plan);
+    const indexesOf = (table: string) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name").all(table) as { name: string }[]).map((r) => r.name);
+    expect(ensureSchema(db, plan)).toBe(true);
+    // a new database gets the parser tables' indexes after the bulk load
+    expect(indexesOf('things')).toEqual([]);
+    expect(indexesOf('errors')).toEqual(['errors__kind', 'errors__node_id']);
+    createIndexes(db, plan);
+    expect(ensureSchema(db, plan)).toBe(false);
     expect((db.prepare('PRAGMA table_info(things)').all() as { name: string; notnull: number }[]).map((c) => [c.name, c.notnull])).toEqual([
       ['node_id', 1],
       ['a', 0],
       ['b', 0],
     ]);
-    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'things' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    expect(indexes).toEqual(['things__a__b', 'things__node_id']);
+    expect(indexesOf('things')).toEqual(['things__a__b', 'things__node_id']);
     expect((db.prepare('PRAGMA table_info(nodes)').all() as { name: string; pk: number }[])[0]).toMatchObject({ name: 'node_id', pk: 1 });
     // every table has node_id
     for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]) {

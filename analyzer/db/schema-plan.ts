@@ -25,10 +25,14 @@ export interface SchemaPlan {
   readonly tables: readonly TablePlan[];
   readonly parsed: ReadonlyMap<string, TablePlan>;
   readonly byName: ReadonlyMap<string, TablePlan>;
-  /** CREATE TABLE / CREATE INDEX statements of the output database. */
+  /** CREATE TABLE / CREATE INDEX statements of the output database (the fingerprint covers them all). */
   readonly ddl: readonly string[];
   /** CREATE TABLE statements only: a worker's staging file needs no indexes. */
   readonly stagingDdl: readonly string[];
+  /** CREATE INDEX of the bookkeeping tables: small, and queried while nodes load. */
+  readonly bookkeepingIndexDdl: readonly string[];
+  /** CREATE INDEX of the parser tables: built after a bulk load into a new database (faster than maintained row by row). */
+  readonly parsedIndexDdl: readonly string[];
   /** Stored in PRAGMA user_version: a database made by another schema is refused, not mixed. */
   readonly fingerprint: number;
 }
@@ -95,11 +99,13 @@ export function planSchema(parsedTables: readonly TableDef[]): SchemaPlan {
   for (const def of parsedTables) add(def, false);
 
   const stagingDdl = tables.map(createTableSql);
-  const ddl = [...stagingDdl, ...tables.flatMap(createIndexSql)];
+  const bookkeepingIndexDdl = tables.filter((t) => t.bookkeeping).flatMap(createIndexSql);
+  const parsedIndexDdl = tables.filter((t) => !t.bookkeeping).flatMap(createIndexSql);
+  const ddl = [...stagingDdl, ...bookkeepingIndexDdl, ...parsedIndexDdl];
   const digest = createHash('sha256').update(ddl.join(';\n')).digest();
   // 31 bits keep it a positive signed 32-bit user_version; 0 means "not a nodesnap database"
   const fingerprint = (digest.readUInt32BE(0) & 0x7fffffff) || 1;
   // byName is keyed lower-case for the duplicate check; expose exact names
   const exact = new Map(tables.map((t) => [t.name, t] as const));
-  return { tables, parsed, byName: exact, ddl, stagingDdl, fingerprint };
+  return { tables, parsed, byName: exact, ddl, stagingDdl, bookkeepingIndexDdl, parsedIndexDdl, fingerprint };
 }

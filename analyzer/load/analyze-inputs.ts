@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { expandInputs, type NodeInput } from '../archive/input-expansion.js';
-import { ensureSchema, openOutputDatabase, type Db } from '../db/database.js';
-import { mergeStagedNode } from '../db/merge-staged.js';
+import { createIndexes, ensureSchema, openOutputDatabase, type Db } from '../db/database.js';
+import { mergeStagedSegment } from '../db/merge-staged.js';
+import { nextNodeId } from '../db/node-identity.js';
 import { planSchema, type SchemaPlan } from '../db/schema-plan.js';
 import { registry as defaultRegistry } from './default-registry.js';
 import type { ErrorRecord } from './error-record.js';
@@ -11,7 +13,7 @@ import { loadNode, recordUnloadableNode, type LoadLimits } from './node-loader.j
 import { nodeErrors, nodeSummaries, type NodeSummary } from './node-summary.js';
 import type { AnalyzerRegistry } from './registry.js';
 import { importRegistry } from './registry-module.js';
-import { runInWorkers, type JobOutcome } from './worker-pool.js';
+import { runInWorkers, type PoolJob } from './worker-pool.js';
 
 export interface AnalyzeOptions {
   /** Output database: a file path, an open connection, or (default) a new in-memory database. */
@@ -27,6 +29,8 @@ export interface AnalyzeOptions {
   limits?: Partial<LoadLimits>;
   /** Where worker staging files go; default beside the --db file, else the OS temp folder. */
   tempDir?: string;
+  /** Nodes a worker stages before handing them to the writer (default 64; fewer when large). */
+  segmentNodes?: number;
 }
 
 export interface AnalyzeResult {
@@ -38,19 +42,16 @@ export interface AnalyzeResult {
   inputs: NodeInput[];
 }
 
-function openDb(option: AnalyzeOptions['db'], plan: SchemaPlan): Db {
-  if (option !== undefined && typeof option !== 'string') {
-    ensureSchema(option, plan);
-    return option;
-  }
+/** The output database with the schema; `created`: new, so its parser-table indexes come after the load. */
+function openDb(option: AnalyzeOptions['db'], plan: SchemaPlan): { db: Db; created: boolean } {
+  if (option !== undefined && typeof option !== 'string') return { db: option, created: ensureSchema(option, plan) };
   const db = openOutputDatabase(option);
   try {
-    ensureSchema(db, plan);
+    return { db, created: ensureSchema(db, plan) };
   } catch (err) {
     db.close();
     throw err;
   }
-  return db;
 }
 
 /**
@@ -61,63 +62,59 @@ function openDb(option: AnalyzeOptions['db'], plan: SchemaPlan): Db {
 export async function analyzeInputs(args: readonly string[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const registry = options.registry ?? (options.registryModule ? await importRegistry(options.registryModule) : defaultRegistry);
   const plan = planSchema(registry.tables);
-  const db = openDb(options.db, plan);
+  const { db, created } = openDb(options.db, plan);
   const inputs = await expandInputs(args);
   const loaderOptions = { registry, plan, onError: options.onError, limits: options.limits };
 
   const workers = Math.max(1, Math.min(Math.floor(options.jobs ?? 1), inputs.length));
   // injected parser objects exist only in this thread: without a module to import, stay in-process
   const canUseWorkers = options.registry === undefined || options.registryModule !== undefined;
-  let nodeIds: number[];
+  // node_ids follow input order, whatever order parallel workers finish in
+  const firstId = nextNodeId(db);
+  const jobs: PoolJob[] = inputs.map((input, index) => ({ index, input, nodeId: firstId + index }));
   if (workers > 1 && canUseWorkers) {
-    nodeIds = await loadWithWorkers(db, inputs, workers, options, plan);
+    await loadWithWorkers(db, jobs, workers, options, plan, registry.sources);
   } else {
-    nodeIds = [];
-    for (const input of inputs) nodeIds.push(await loadNode(db, input, loaderOptions));
+    for (const job of jobs) await loadNode(db, job.input, loaderOptions, job.nodeId);
   }
+  if (created) createIndexes(db, plan);
+  const nodeIds = jobs.map((job) => job.nodeId);
   return { db, plan, nodes: nodeSummaries(db, nodeIds), errors: nodeErrors(db, nodeIds), inputs };
 }
 
-/** Parallel parsing, one writer: nodes are merged in input order, so node_ids do not depend on timing. */
-async function loadWithWorkers(db: Db, inputs: readonly NodeInput[], workers: number, options: AnalyzeOptions, plan: SchemaPlan): Promise<number[]> {
+/** A staging segment holds this many nodes at most (fewer when they are large). */
+const SEGMENT_NODES = 64;
+const SEGMENT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Parallel parsing, one writer: workers fill staging segments, this thread merges each one as it
+ * arrives (the nodes of a segment in one transaction).
+ */
+async function loadWithWorkers(db: Db, jobs: readonly PoolJob[], workers: number, options: AnalyzeOptions, plan: SchemaPlan, sources: readonly string[]): Promise<void> {
   const base = options.tempDir ?? (typeof options.db === 'string' ? dirname(resolve(options.db)) : tmpdir());
   const stagingDir = mkdtempSync(join(base, '.nodesnap-staging-'));
-  const outcomes = new Map<number, JobOutcome>();
-  const nodeIds: number[] = [];
-  const unloadable = (input: NodeInput, message: string) => recordUnloadableNode(db, input, { plan, onError: options.onError }, message);
-
-  const mergeReady = () => {
-    for (let outcome = outcomes.get(nodeIds.length); outcome; outcome = outcomes.get(nodeIds.length)) {
-      const index = nodeIds.length;
-      const input = inputs[index] as NodeInput;
-      outcomes.delete(index);
-      if (outcome.kind === 'failed') {
-        nodeIds.push(unloadable(input, `analysis failed: ${outcome.message}`));
-        continue;
-      }
-      try {
-        nodeIds.push(mergeStagedNode(db, plan, outcome.file));
-      } catch (err) {
-        nodeIds.push(unloadable(input, `could not merge the worker's results: ${(err as Error).message}`));
-      } finally {
-        rmSync(outcome.file, { force: true });
-      }
-    }
+  const unloadable = (index: number, message: string) => {
+    const job = jobs[index] as PoolJob;
+    recordUnloadableNode(db, job.input, { plan, sources, onError: options.onError }, message, job.nodeId);
   };
-
   try {
-    await runInWorkers(inputs, {
+    await runInWorkers(jobs, {
       workers,
-      stagingDir,
       onError: options.onError,
-      setup: { registryModule: options.registryModule, limits: options.limits ?? {}, stagingDir },
-      onOutcome: (index, outcome) => {
-        outcomes.set(index, outcome);
-        mergeReady();
+      setup: { registryModule: options.registryModule, limits: options.limits ?? {}, stagingDir, segmentNodes: options.segmentNodes ?? SEGMENT_NODES, segmentBytes: SEGMENT_BYTES },
+      onSegment: (file, indexes, tables) => {
+        try {
+          mergeStagedSegment(db, plan, file, tables);
+        } catch (err) {
+          for (const index of indexes) unloadable(index, `could not merge the worker's results: ${(err as Error).message}`);
+        } finally {
+          // off this thread: unlinking a large file can take milliseconds the next merge needs
+          void rm(file, { force: true }).catch(() => undefined);
+        }
       },
+      onFailed: (index, message) => unloadable(index, `analysis failed: ${message}`),
     });
   } finally {
-    rmSync(stagingDir, { recursive: true, force: true });
+    await rm(stagingDir, { recursive: true, force: true });
   }
-  return nodeIds;
 }

@@ -7,7 +7,7 @@ import { readManifest, readSnapshotHeader } from '../archive/snapshot-documents.
 import { placeNodesnapMember, type MemberPlace } from '../archive/snapshot-layout.js';
 import { openTarball } from '../archive/tar-reader.js';
 import type { Db } from '../db/database.js';
-import { nextNodeId, replacedNodeIds } from '../db/node-identity.js';
+import { nextNodeId, nodeIdTaken, replacedNodeIds } from '../db/node-identity.js';
 import { deleteNodes, NodeRows } from '../db/node-rows.js';
 import type { SchemaPlan } from '../db/schema-plan.js';
 import type { ParseContext } from '../parsers/types.js';
@@ -206,7 +206,7 @@ class NodeLoad {
     return false;
   }
 
-  /** Reads past an entry that is not used (its bytes still count for nothing but the stream position). */
+  /** Reads past an entry that is not used: a tar stream only moves on once an entry's bytes are consumed. */
   private async discard(entry: ArchiveEntry): Promise<boolean> {
     const body = new MemberBody(entry.body);
     await body.drain();
@@ -274,36 +274,56 @@ class NodeLoad {
  * Loads one node into `db` (which has the schema) in ONE transaction: a crash midway leaves no
  * trace, and a re-analyzed input (same input_sha256) replaces its earlier node in that same
  * transaction. Whatever the input is like, the node gets a row (status ok, partial or unreadable)
- * and its problems are `errors` rows. Throws only when the database itself fails.
+ * and its problems are `errors` rows. `givenNodeId`: the id the batch assigned (default: the next
+ * free one). Throws only when the database itself fails or the id is taken.
  */
-export async function loadNode(db: Db, input: NodeInput, options: LoaderOptions): Promise<number> {
+export async function loadNode(db: Db, input: NodeInput, options: LoaderOptions, givenNodeId?: number): Promise<LoadedNode> {
   db.exec('BEGIN IMMEDIATE');
-  let nodeId = 0;
+  const nodeId = givenNodeId ?? nextNodeId(db);
+  if (nodeIdTaken(db, nodeId)) {
+    db.exec('ROLLBACK');
+    throw new Error(`node_id ${nodeId} is already in ${db.name}: is another nodesnap writing to it?`);
+  }
   try {
-    nodeId = nextNodeId(db);
     const load = new NodeLoad(db, options, input, nodeId);
     await load.read();
     finishNode(db, options.plan, options.registry.sources, load.state, load.rows, load.errors, options.now?.() ?? new Date());
     db.exec('COMMIT');
-    return nodeId;
+    return { nodeId, tables: load.rows.tablesWritten() };
   } catch (err) {
     if (db.inTransaction) db.exec('ROLLBACK');
-    return recordUnloadableNode(db, input, options, `analysis failed: ${errorMessage(err)}`);
+    recordUnloadableNode(db, input, { ...options, sources: options.registry.sources }, `analysis failed: ${errorMessage(err)}`, nodeId);
+    return { nodeId, tables: ['nodes', 'errors', 'source_status'] };
   }
+}
+
+export interface LoadedNode {
+  nodeId: number;
+  /** Tables the node has rows in (a worker's merge copies only these). */
+  tables: string[];
 }
 
 /**
  * A node whose loading failed in the analyzer itself (a bug, a worker that died): it still gets a
  * row and an error, so the batch report says what could not be analyzed.
  */
-export function recordUnloadableNode(db: Db, input: NodeInput, options: Pick<LoaderOptions, 'plan' | 'onError' | 'now'>, message: string): number {
+export function recordUnloadableNode(
+  db: Db,
+  input: NodeInput,
+  options: Pick<LoaderOptions, 'plan' | 'onError' | 'now'> & { sources: readonly string[] },
+  message: string,
+  givenNodeId?: number,
+): number {
   return db.transaction(() => {
-    const nodeId = nextNodeId(db);
+    const nodeId = givenNodeId ?? nextNodeId(db);
     const rows = new NodeRows(db, options.plan, nodeId);
     const name = basename(input.input) || input.input;
     const errors = new NodeErrorLog(rows, input.input, name, options.onError, 0);
     errors.record('input', null, message);
     const old = replacedNodeIds(db, { sha256: null, input: input.input, unreadable: true }, nodeId);
+    for (const source of options.sources) {
+      rows.addRecord('source_status', { source, status: 'missing', reason: 'the input could not be analyzed', items: 0, members: 0, parsed_members: 0, bytes: 0, truncated: 0 });
+    }
     rows.addRecord('nodes', {
       name,
       input: input.input,

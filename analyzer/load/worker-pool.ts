@@ -1,22 +1,28 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NodeInput } from '../archive/input-expansion.js';
 import type { ErrorRecord } from './error-record.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
-export type JobOutcome = { kind: 'staged'; file: string } | { kind: 'failed'; message: string };
+export interface PoolJob {
+  index: number;
+  nodeId: number;
+  input: NodeInput;
+}
 
 export interface PoolOptions {
   workers: number;
   setup: WorkerSetup;
-  /** Folder for the staging files (one per node, deleted by the caller after merging). */
-  stagingDir: string;
   onError?: (e: ErrorRecord) => void;
-  /** Called on the main thread as each node finishes, in completion order. May throw: the pool then stops. */
-  onOutcome: (index: number, outcome: JobOutcome) => void;
+  /** A closed staging file with the nodes of these jobs: merge it, then it may be deleted. May throw: the pool then stops. */
+  onSegment: (file: string, indexes: number[], tables: string[]) => void;
+  /** A job whose worker died while loading it. May throw: the pool then stops. */
+  onFailed: (index: number, message: string) => void;
 }
+
+/** A job that keeps killing workers is given up after this many attempts. */
+const MAX_ATTEMPTS = 2;
 
 /**
  * The compiled worker. From dist/ it sits beside this module; when this module runs from the
@@ -30,15 +36,17 @@ export function workerEntryUrl(): URL {
 }
 
 /**
- * Runs node loads on worker threads, each node into its own staging file. A worker that dies takes
- * only its current node with it (reported as failed); a new worker takes over the rest. A worker
- * that cannot even start (broken build) stops the pool: every node would fail the same way.
+ * Runs node loads on worker threads. Each worker fills staging segments and hands each closed
+ * segment to `onSegment` on this thread. A worker that dies takes its current job with it
+ * (`onFailed`); the finished jobs of its unmerged segment are queued again for a new worker. A
+ * worker that cannot even start (a broken build) stops the pool: every job would fail alike.
  */
-export function runInWorkers(inputs: readonly NodeInput[], options: PoolOptions): Promise<void> {
+export function runInWorkers(jobs: readonly PoolJob[], options: PoolOptions): Promise<void> {
   const entry = workerEntryUrl();
-  const total = inputs.length;
-  let next = 0;
-  let finished = 0;
+  const queue = [...jobs];
+  const attempts = new Map<number, number>();
+  const total = jobs.length;
+  let settled = 0;
   let stopped = false;
   const workers = new Set<Worker>();
 
@@ -50,33 +58,41 @@ export function runInWorkers(inputs: readonly NodeInput[], options: PoolOptions)
       if (err === undefined) resolve();
       else reject(err instanceof Error ? err : new Error(String(err)));
     };
-
-    const outcome = (index: number, result: JobOutcome) => {
+    const guarded = (fn: () => void) => {
       try {
-        options.onOutcome(index, result);
+        fn();
       } catch (err) {
         stop(err);
-        return;
       }
-      if (++finished === total) stop();
+    };
+    const settle = (count: number) => {
+      settled += count;
+      if (settled === total) stop();
     };
 
     const spawn = () => {
       const worker = new Worker(entry, { workerData: options.setup });
       workers.add(worker);
-      let current: number | null = null;
+      let current: PoolJob | null = null;
+      let unflushed: PoolJob[] = [];
+      let flushing = false;
       let ready = false;
       let crash: string | null = null;
 
-      const dispatch = () => {
-        if (stopped || next >= total) {
-          current = null;
+      const next = () => {
+        if (stopped) return;
+        const job = queue.shift();
+        if (job) {
+          current = job;
+          attempts.set(job.index, (attempts.get(job.index) ?? 0) + 1);
+          const message: ToWorker = { type: 'job', index: job.index, nodeId: job.nodeId, input: job.input };
+          worker.postMessage(message);
+        } else if (unflushed.length > 0) {
+          if (!flushing) worker.postMessage({ type: 'flush' } satisfies ToWorker);
+          flushing = true;
+        } else {
           void worker.terminate();
-          return;
         }
-        current = next++;
-        const job: ToWorker = { type: 'job', index: current, input: inputs[current] as NodeInput, stagingFile: join(options.stagingDir, `node-${current}.sqlite`) };
-        worker.postMessage(job);
       };
 
       worker.on('message', (message: FromWorker) => {
@@ -89,15 +105,16 @@ export function runInWorkers(inputs: readonly NodeInput[], options: PoolOptions)
             options.onError?.(message.error);
             break;
           case 'done':
-          case 'failed': {
-            // next job first: the worker parses while this thread merges
-            dispatch();
-            outcome(
-              message.index,
-              message.type === 'done'
-                ? { kind: 'staged', file: join(options.stagingDir, `node-${message.index}.sqlite`) }
-                : { kind: 'failed', message: message.message },
-            );
+            if (current) unflushed.push(current);
+            current = null;
+            next(); // the worker parses the next node while this thread merges
+            break;
+          case 'segment': {
+            unflushed = unflushed.filter((job) => !message.indexes.includes(job.index));
+            flushing = false;
+            guarded(() => options.onSegment(message.file, message.indexes, message.tables));
+            if (!stopped) settle(message.indexes.length);
+            if (!stopped && current === null) next();
             break;
           }
         }
@@ -112,14 +129,26 @@ export function runInWorkers(inputs: readonly NodeInput[], options: PoolOptions)
           stop(new Error(`worker thread failed to start: ${crash ?? `exit code ${code}`}`));
           return;
         }
-        if (current !== null) {
-          const index = current;
-          current = null;
-          outcome(index, { kind: 'failed', message: `worker thread stopped while reading this input: ${crash ?? `exit code ${code}`}` });
-          if (!stopped && next < total) spawn();
+        const why = `worker thread stopped while reading this input: ${crash ?? `exit code ${code}`}`;
+        const lost = current;
+        current = null;
+        if (lost) {
+          guarded(() => options.onFailed(lost.index, why));
+          if (stopped) return;
+          settle(1);
         }
+        for (const job of unflushed) {
+          if ((attempts.get(job.index) ?? 0) < MAX_ATTEMPTS) queue.unshift(job);
+          else {
+            guarded(() => options.onFailed(job.index, why));
+            if (stopped) return;
+            settle(1);
+          }
+        }
+        unflushed = [];
+        if (!stopped && queue.length > 0) spawn();
       });
-      dispatch();
+      next();
     };
 
     if (total === 0) {

@@ -9,12 +9,17 @@ export interface WorkerSetup {
   limits: Partial<LoadLimits>;
   /** Folder of the staging files (the worker keeps its empty-schema template there too). */
   stagingDir: string;
+  /** A staging segment is handed over once it holds this many nodes... */
+  segmentNodes: number;
+  /** ...or this many bytes. */
+  segmentBytes: number;
 }
 
-export type ToWorker = { type: 'job'; index: number; input: NodeInput; stagingFile: string };
+export type ToWorker = { type: 'job'; index: number; nodeId: number; input: NodeInput } | { type: 'flush' };
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'error'; index: number; error: ErrorRecord }
   | { type: 'done'; index: number }
-  | { type: 'failed'; index: number; message: string };
+  /** A closed staging file holding the nodes of these job indexes, with rows in these tables. */
+  | { type: 'segment'; file: string; indexes: number[]; tables: string[] };

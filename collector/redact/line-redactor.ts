@@ -21,10 +21,14 @@ interface CompiledSubstitution {
   replacement: string;
 }
 
+/** Matches a line that may concern the rule (RuleBase.hint); null: every line may. */
+type Hint = RegExp | null;
+
 type CompiledRule =
-  | { kind: 'substitute'; count: RegExp; subs: CompiledSubstitution[] }
+  | { kind: 'substitute'; hint: Hint; count: RegExp; subs: CompiledSubstitution[] }
   | {
       kind: 'block';
+      hint: Hint;
       count: RegExp;
       begin: RegExp;
       end: RegExp;
@@ -39,7 +43,12 @@ type CompiledRule =
       /** Start of the line through its last END. */
       throughEnd: RegExp;
     }
-  | { kind: 'next-line'; count: RegExp; trigger: RegExp; subs: CompiledSubstitution[] };
+  | { kind: 'next-line'; hint: Hint; count: RegExp; trigger: RegExp; subs: CompiledSubstitution[] };
+
+function compileHint(hint: readonly string[] | undefined): Hint {
+  if (hint === undefined || hint.length === 0) return null;
+  return new RegExp(hint.map((h) => h.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|'), 'i');
+}
 
 function compileSubs(subs: readonly Substitution[], ignoreCase: boolean): CompiledSubstitution[] {
   return subs.map((s) => ({ re: new RegExp(s.pattern, jsFlags(ignoreCase, true)), replacement: jsReplacement(s.replacement) }));
@@ -48,16 +57,18 @@ function compileSubs(subs: readonly Substitution[], ignoreCase: boolean): Compil
 export function compileRules(rules: readonly RedactionRule[]): CompiledRule[] {
   return rules.map((rule): CompiledRule => {
     const count = new RegExp(countPatternText(rule), jsFlags(ruleIgnoresCase(rule), false));
+    const hint = compileHint(rule.hint);
     switch (rule.kind) {
       case 'substitute':
-        return { kind: 'substitute', count, subs: compileSubs(rule.substitutions, rule.ignoreCase) };
+        return { kind: 'substitute', hint, count, subs: compileSubs(rule.substitutions, rule.ignoreCase) };
       case 'next-line':
-        return { kind: 'next-line', count, trigger: new RegExp(rule.trigger, jsFlags(true, false)), subs: compileSubs(rule.substitutions, true) };
+        return { kind: 'next-line', hint, count, trigger: new RegExp(rule.trigger, jsFlags(true, false)), subs: compileSubs(rule.substitutions, true) };
       case 'block': {
         const flags = jsFlags(false, false);
         const marker = jsReplacement(rule.marker);
         return {
           kind: 'block',
+          hint,
           count,
           begin: new RegExp(rule.begin, flags),
           end: new RegExp(rule.end, flags),
@@ -103,7 +114,8 @@ export class LineRedactor {
     const matched = this.matched;
     let matchedAny = false;
     for (let i = 0; i < compiled.length; i++) {
-      const hit = compiled[i]!.count.test(original);
+      const rule = compiled[i]!;
+      const hit = (rule.hint === null || rule.hint.test(original)) && rule.count.test(original);
       matched[i] = hit ? 1 : 0;
       if (hit) {
         matchedAny = true;
@@ -119,7 +131,7 @@ export class LineRedactor {
     for (let i = 0; i < compiled.length; i++) {
       const rule = compiled[i]!;
       if (rule.kind === 'substitute') {
-        if (matched[i] === 0 && line === original) continue;
+        if (matched[i] === 0 && (line === original || (rule.hint !== null && !rule.hint.test(line)))) continue;
         for (const sub of rule.subs) line = line.replace(sub.re, sub.replacement);
       } else if (rule.kind === 'block') {
         if (this.state === i) {
@@ -132,7 +144,7 @@ export class LineRedactor {
             continue;
           }
           line = this.replaceFromBegin(rule, line);
-        } else {
+        } else if (matched[i] === 1 || (line !== original && (rule.hint === null || rule.hint.test(line)))) {
           line = line.replace(rule.inline, rule.inlineReplacement);
           if (rule.begin.test(line)) {
             line = this.replaceFromBegin(rule, line);
@@ -144,7 +156,7 @@ export class LineRedactor {
           this.state = NO_STATE;
           for (const sub of rule.subs) line = line.replace(sub.re, sub.replacement);
         }
-        if (this.state === NO_STATE && rule.trigger.test(line)) this.state = i;
+        if (this.state === NO_STATE && (rule.hint === null || rule.hint.test(line)) && rule.trigger.test(line)) this.state = i;
       }
     }
     return line;

@@ -76,9 +76,10 @@ function bracketFoldAdditions(content: string): string {
       const fromLetter = isUpper(c) || isLower(c);
       const toLetter = isUpper(to) || isLower(to);
       if (fromLetter !== toLetter || (fromLetter && isUpper(c) !== isUpper(to))) throw new Error(`cannot fold range ${c}-${to}`);
-      if (fromLetter) extra += `${otherCase(c)}-${otherCase(to)}`;
+      const folded = `${otherCase(c)}-${otherCase(to)}`;
+      if (fromLetter && !content.includes(folded)) extra += folded;
       i += 2;
-    } else if (isUpper(c) || isLower(c)) {
+    } else if ((isUpper(c) || isLower(c)) && !content.includes(otherCase(c))) {
       extra += otherCase(c);
     }
   }

@@ -63,6 +63,10 @@ const SECRET_FLAG = String.raw`--?[A-Za-z0-9_.-]*(password|passwd|passphrase|pas
  * is a STRING (`"Authorization": "Bearer x"`); `"Authorization":null` in docker info is left alone.
  */
 const HEADER_SEPARATOR = String.raw`([ \t]*[:=][ \t]*|"[ \t]*:[ \t]*")`;
+/** Literals every config key above contains (see RuleBase.hint). */
+const CONFIG_HINT = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'auth'];
+/** Literals every ENV_KEY contains. */
+const ENV_HINT = ['pass', 'secret', 'token', 'credential', 'private', 'key', 'auth', 'pwd'];
 /** Characters after which a flag starts: line start, blank, quote, `=` (ARGS=--x), `,`. */
 const FLAG_BOUNDARY = String.raw`(^|[ \t"'=,])`;
 
@@ -98,6 +102,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'block',
     id: 'pem-private-key',
+    hint: ['PRIVATE KEY'],
     description: 'PEM private key blocks of any type (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8, PGP), multi-line or inside one line of JSON; each block becomes one line <REDACTED PRIVATE KEY>. Certificates are kept.',
     begin: String.raw`-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----`,
     end: String.raw`-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----`,
@@ -106,6 +111,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'substitute',
     id: 'base64-private-key',
+    hint: ['LS0tLS1CRUdJTi'],
     description: 'Base64-encoded PEM private keys (a Secret tls.key, an embedded key in JSON or YAML under any name)',
     ignoreCase: false,
     substitutions: [{ pattern: `(${base64KeyPrefixes()})[A-Za-z0-9+/=]*`, replacement: REDACTED }],
@@ -113,6 +119,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'substitute',
     id: 'json-secret',
+    hint: CONFIG_HINT,
     description: 'JSON (and TOML quoted-key) members whose key ends in password/secret/token/api key... or is "auth" (docker and containerd registry auth) or "client-key-data": the string or number value becomes "<REDACTED>"',
     ignoreCase: true,
     substitutions: [
@@ -125,6 +132,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'substitute',
     id: 'config-secret',
+    hint: CONFIG_HINT,
     description: 'YAML, TOML and ini keys at the start of a line (kubeconfig client-key-data, token, id-token, refresh-token, access-token, password, client-secret, auth-provider config; kubeadm token and certificateKey; encryption config secret; containerd registry password/auth/identitytoken): the value becomes <REDACTED>, the key is kept',
     ignoreCase: true,
     substitutions: valueForms(String.raw`^([ \t]*(-[ \t]+)?${CONFIG_KEY}[ \t]*[:=][ \t]*)`),
@@ -132,6 +140,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'substitute',
     id: 'env-secret',
+    hint: ENV_HINT,
     description: 'Environment entries KEY=value whose KEY looks secret (PASSWORD, PASSWD, _PWD, SECRET, TOKEN, KEY, CREDENTIAL, PRIVATE, AUTH, APIKEY): docker inspect "KEY=value" strings, env files, systemd Environment=, ps arguments, and one-line {"name": KEY, "value": ...} pairs',
     ignoreCase: true,
     substitutions: [
@@ -150,6 +159,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'next-line',
     id: 'env-secret-next-line',
+    hint: ENV_HINT,
     description: 'Pod manifest and crictl inspect environment pairs written on two lines ("- name: DB_PASSWORD" then "value: x"): the value on the next line becomes <REDACTED>',
     trigger: String.raw`^[ \t]*(-[ \t]+)?"?(name|key)"?[ \t]*:[ \t]*["']?${ENV_KEY}["']?[ \t]*,?[ \t]*\r?$`,
     substitutions: valueForms(String.raw`^([ \t]*(-[ \t]+)?"?value"?[ \t]*:[ \t]*)`),
@@ -157,6 +167,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'substitute',
     id: 'cli-secret',
+    hint: ['pass', 'pwd', 'secret', 'token', 'key'],
     description: 'Command-line flags whose name ends in password/secret/token/api-key... (--password=x, --db-password x, --token=x, --client-secret x, -Dspring.datasource.password=x); flags ending in -file, -dir, -auth, -mode keep their values',
     ignoreCase: true,
     substitutions: [
@@ -173,6 +184,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'substitute',
     id: 'mysql-password',
+    hint: ['mysql', 'mariadb'],
     description: 'The attached password of mysql/mysqladmin/mysqldump/mariadb command lines (-pSECRET; a bare -p prompts and is kept; -P is the port)',
     ignoreCase: false,
     substitutions: [
@@ -185,6 +197,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'substitute',
     id: 'url-credentials',
+    hint: ['://'],
     description: 'Passwords in URLs: scheme://user:password@host becomes scheme://user:<REDACTED>@host',
     ignoreCase: false,
     substitutions: [
@@ -194,6 +207,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'substitute',
     id: 'auth-header',
+    hint: ['auth', 'token', 'key', 'cookie', 'bearer'],
     description: 'HTTP credentials: the credential word of Authorization/Proxy-Authorization (the scheme, e.g. Bearer or Basic, is kept), X-Registry-Auth, X-Auth-Token and Cookie header values (to the end of the line or quote), and "Bearer <token>" anywhere',
     ignoreCase: true,
     substitutions: [
@@ -211,6 +225,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     kind: 'substitute',
     id: 'jwt',
+    hint: ['eyJ'],
     description: 'JSON Web Tokens anywhere (service account tokens in logs and arguments): eyJ...eyJ...',
     ignoreCase: false,
     substitutions: [{ pattern: String.raw`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`, replacement: REDACTED }],

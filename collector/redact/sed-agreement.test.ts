@@ -198,9 +198,31 @@ describe('the rules stay in the JavaScript/POSIX ERE common subset', () => {
     expect(() => new RegExp(p, 'si')).not.toThrow();
   });
 
-  it('rule ids are unique and the program is accepted by sed', () => {
+  it('rule ids are unique and the program runs from a shell variable, as the sh collector runs it', () => {
     const ids = REDACTION_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(execFileSync('sed', ['-E', '-e', sedProgram()], { input: 'ok\n', env: C_LOCALE }).toString()).toBe('ok\n');
+    const out = execFileSync('sh', ['-c', 'printf "ok\\ntoken: x\\n" | sed -E -e "$PROG"'], { env: { ...C_LOCALE, PROG: sedProgram() } });
+    expect(out.toString()).toBe('ok\ntoken: <REDACTED>\n');
+  });
+
+  it('a rule hint (the JavaScript fast path) is in every line one of its patterns matches', () => {
+    let checked = 0;
+    for (const input of inputs) {
+      const lines = readFileSync(input.path).toString('latin1').split('\n');
+      for (const rule of REDACTION_RULES) {
+        if (rule.hint === undefined) continue;
+        const hint = new RegExp(rule.hint.map((h) => h.replace(/[.*+?()[\]{}|\\^$/]/g, '\\$&')).join('|'), 'i');
+        // a next-line rule's substitutions apply to the line after its trigger: only the trigger is hinted
+        const texts = rule.kind === 'block' ? [rule.begin, rule.end] : rule.kind === 'next-line' ? [rule.trigger] : rule.substitutions.map((s) => s.pattern);
+        const res = texts.map((t) => new RegExp(t, rule.kind === 'block' ? 's' : rule.kind === 'next-line' || rule.ignoreCase ? 'si' : 's'));
+        for (const line of lines) {
+          if (res.some((re) => re.test(line))) {
+            checked++;
+            expect({ rule: rule.id, line, hinted: hint.test(line) }).toEqual({ rule: rule.id, line, hinted: true });
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });

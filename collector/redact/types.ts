@@ -24,6 +24,13 @@ interface RuleBase {
   id: string;
   /** What it removes and why, for people reading the manifest or the sh script. */
   description: string;
+  /**
+   * Fast path for the JavaScript engine only (sed ignores it): literals, compared without regard
+   * to case, at least one of which is in every line any of the rule's patterns can match (for a
+   * next-line rule: its trigger; the substitutions on the following line are not hinted). Lines without any are skipped without running the patterns, which
+   * keeps long base64 lines cheap. A wrong hint makes the engines disagree: the sed test sees it.
+   */
+  hint?: readonly string[];
 }
 
 /** Substitutions applied in order to every line. */

@@ -2,7 +2,10 @@ import type { SourceSpec } from './types.js';
 
 const MiB = 1024 * 1024;
 
-/** Journal tail of one systemd unit; --since narrows it. */
+/**
+ * Journal tail of one systemd unit; --since narrows it. With --sysroot the host's journal files are
+ * read (`journalctl --root`), not the collector container's.
+ */
 function journalUnit(name: string, unit: string, description: string): SourceSpec {
   return {
     name,
@@ -10,12 +13,12 @@ function journalUnit(name: string, unit: string, description: string): SourceSpe
     description,
     items: [
       {
-        kind: 'command',
+        kind: 'shell',
         id: 'journal',
-        argv: ['journalctl', '--no-pager', '-o', 'short-iso', '-u', unit, '-n', '5000'],
-        sinceArgs: ['--since', '{since}'],
+        tools: ['journalctl'],
         ext: 'txt',
         maxBytes: 8 * MiB,
+        script: `journalctl --no-pager -o short-iso -u ${unit} -n 5000 \${SYSROOT:+--root="$SYSROOT"} \${SINCE:+--since="-$SINCE"}`,
       },
     ],
   };
@@ -121,8 +124,8 @@ export const SOURCES: readonly SourceSpec[] = [
   {
     name: 'modules-builtin',
     category: 'kernel',
-    description: 'Modules compiled into the running kernel (/lib/modules/$(uname -r)/modules.builtin)',
-    items: [{ kind: 'shell', id: 'modules-builtin', tools: ['uname', 'cat'], ext: 'txt', script: 'cat "/lib/modules/$(uname -r)/modules.builtin"' }],
+    description: 'Modules compiled into the running kernel (/lib/modules/$(uname -r)/modules.builtin, from the sysroot first)',
+    items: [{ kind: 'shell', id: 'modules-builtin', tools: ['uname', 'cat'], ext: 'txt', script: 'f="$SYSROOT/lib/modules/$(uname -r)/modules.builtin"; [ -r "$f" ] || f="/lib/modules/$(uname -r)/modules.builtin"; cat "$f"' }],
   },
   {
     name: 'kernel-config',

@@ -57,7 +57,7 @@ ns_json() {
   NS_J="\"$_jo\""
 }
 
-# NS_J <- a JSON string, or null when $1 is empty and $2 is "nullable".
+# NS_J <- $1 as a JSON string, or null when it is empty.
 ns_json_or_null() {
   if [ -z "$1" ]; then NS_J=null; else ns_json "$1"; fi
 }
@@ -411,7 +411,7 @@ ns_find_walk() {
 # ---- output members --------------------------------------------------------------------------------
 
 # NS_SIZE <- bytes in file $1.
-ns_size() { NS_SIZE=$(wc -c <"$1" | tr -d ' '); }
+ns_size() { NS_SIZE=$(($(wc -c <"$1"))); }
 
 # Moves staged file $2 into the snapshot as member $1 under the size cap. Sets NS_MREC to the
 # member's JSON record (empty when nothing could be written) and NS_CUT=1 when bytes were cut.
@@ -431,7 +431,7 @@ ns_add_member() {
     NS_SIZE=$_room
   fi
   _mdest="$NS_DIR/$1"
-  mkdir -p "${_mdest%/*}" && mv -f "$2" "$_mdest" || { rm -f "$2"; NS_CUT=1; return 0; }
+  { [ -d "${_mdest%/*}" ] || mkdir -p "${_mdest%/*}"; } && mv -f "$2" "$_mdest" || { rm -f "$2"; NS_CUT=1; return 0; }
   _msha=$(sha256sum <"$_mdest") || _msha=
   _msha=${_msha%% *}
   NS_WRITTEN=$((NS_WRITTEN + NS_SIZE))
@@ -514,7 +514,9 @@ ns_record() {
   [ "$R_TRUNC" = 1 ] && NS_N_TRUNC=$((NS_N_TRUNC + 1))
   if [ "$NS_VERBOSE" = 1 ]; then
     if [ -n "$R_HAS_PATH" ]; then _what="$R_SOURCE $R_PATH"; else _what="$R_SOURCE/$R_ITEM"; fi
-    printf '  %s: %s%s%s %sms\n' "$_what" "$R_STATUS" "${R_TRUNC#0}" "${R_REASON:+ ($R_REASON)}" "${R_DURATION:-0}" | sed 's/: \([a-z]*\)1 /: \1 truncated /' >&2
+    _trunc=
+    [ "$R_TRUNC" = 1 ] && _trunc=' truncated'
+    printf '  %s: %s%s%s %sms\n' "$_what" "$R_STATUS" "$_trunc" "${R_REASON:+ ($R_REASON)}" "${R_DURATION:-0}" >&2
   fi
 }
 
@@ -583,8 +585,6 @@ ns_cand() {
 # Runs one attempt: argv in "$@", output capped at NS_MAX (+1 byte to tell a cut), stderr at 1 MiB.
 ns_attempt() {
   rm -f "$NS_WORK/out" "$NS_WORK/err" "$NS_WORK/rc" "$NS_TIMEDOUT_FLAG"
-  ns_now_ms
-  NS_T0=$NS_NOW
   {
     ns_timed "$@" </dev/null 2>"$NS_WORK/err.raw"
     echo $? >"$NS_WORK/rc"
@@ -678,7 +678,6 @@ ns_command() {
   fi
   ns_now_ms
   _started=$NS_NOW
-  _kept=0
   _i=1
   while [ "$_i" -le "$_ncand" ]; do
     eval "_cw=\$NS_CAND_$_i"
@@ -686,7 +685,6 @@ ns_command() {
     _i=$((_i + 1))
     ns_which "$1" || continue
     ns_attempt "$@"
-    _kept=1
     [ "$A_TIMEDOUT" = 1 ] || [ "$A_CAPPED" = 1 ] || [ "$A_RC" = 0 ] && break
   done
   ns_now_ms
@@ -729,8 +727,6 @@ ns_shell() {
   fi
   ns_now_ms
   _started=$NS_NOW
-  SYSROOT=$NS_SYSROOT_ENV SINCE=$NS_SINCE_GO
-  export SYSROOT SINCE
   ns_attempt sh -c "${10}"
   ns_now_ms
   R_DURATION=$((NS_NOW - _started))
@@ -811,8 +807,7 @@ ns_one_file() {
     return 0
   fi
   _taken=$((_taken + 1))
-  ns_now_ms
-  _fstart=$NS_NOW
+  # no per-file duration (0): two date(1) runs per file would double the time of a big tree
   R_STATUS=ok
   if head -c $((_fmax + 1)) <"$_fhost" >"$NS_WORK/file.out" 2>"$NS_WORK/file.err"; then
     ns_size "$NS_WORK/file.out"
@@ -826,8 +821,6 @@ ns_one_file() {
     R_REASON=${R_REASON:-cannot read file}
   fi
   rm -f "$NS_WORK/file.err"
-  ns_now_ms
-  R_DURATION=$((NS_NOW - _fstart))
   if [ "$R_STATUS" = failed ] && ! [ -s "$NS_WORK/file.out" ]; then
     rm -f "$NS_WORK/file.out"
     ns_record
@@ -1094,6 +1087,7 @@ Run it as root: without root, netfilter and conntrack state is skipped.
   --label TEXT          free text added to the file name and manifest
   --case-id ID          ticket or case id added to the file name and manifest
   --max-size BYTES      hard cap on the snapshot size before compression (default 1G)
+  --concurrency N       accepted for compatibility with nodesnap collect (commands run one at a time)
   --verbose             one line per item on stderr
   -h, --help            this help
 
@@ -1161,7 +1155,7 @@ ns_parse_args() {
     case $_opt in
       -h | --help) ns_help; exit 0 ;;
       --verbose) NS_VERBOSE=1; shift; continue ;;
-      --out | --sysroot | --pcap | --pcap-seconds | --pcap-filter | --pcap-packets | --pcap-bytes | --attach | --only | --skip | --since | --label | --case-id | --max-size) ;;
+      --out | --sysroot | --pcap | --pcap-seconds | --pcap-filter | --pcap-packets | --pcap-bytes | --attach | --only | --skip | --since | --label | --case-id | --max-size | --concurrency) ;;
       *) ns_usage_error "unknown option: $_opt (see --help)" ;;
     esac
     [ "$_has" = 1 ] || ns_usage_error "option $_opt needs a value"
@@ -1193,6 +1187,8 @@ ns_parse_args() {
       --label) NS_LABEL=$_val NS_LABEL_SET=1 ;;
       --case-id) NS_CASE_ID=$_val NS_CASE_ID_SET=1 ;;
       --max-size) ns_bytes_arg "$_opt" "$_val"; NS_MAX_SIZE=$NS_NUM ;;
+      # accepted so both collectors take one command line; this one runs a command at a time
+      --concurrency) ns_count_arg "$_opt" "$_val" ;;
     esac
   done
 
@@ -1224,6 +1220,11 @@ ns_parse_args() {
   fi
 }
 
+# Appends "  \"$1\": $2" (JSON already) to the header fields, one a line.
+ns_header_field() {
+  NS_HEADER_FIELDS="${NS_HEADER_FIELDS:+$NS_HEADER_FIELDS,$NS_NL}  \"$1\": $2"
+}
+
 # NS_CLEAN <- $1 made safe for a file name (layout.ts snapshotBaseName).
 ns_clean_name() {
   NS_CLEAN=$(printf '%s' "$1" | tr '\n' '/' | sed 's/[^A-Za-z0-9_.-]\{1,\}/_/g; s/^[._]\{1,\}//' | cut -c1-64)
@@ -1239,6 +1240,8 @@ ns_cleanup() {
 }
 
 ns_main() {
+  # the snapshot is for support engineers only, as the Node collector's (mode 0600)
+  umask 077
   NS_STAGE=$(mktemp -d "${TMPDIR:-/tmp}/nodesnap-sh.XXXXXX") || ns_die 'cannot create a temporary folder'
   NS_PARTIAL=
   NS_PIDS=
@@ -1262,7 +1265,10 @@ ns_main() {
   [ "$(id -u 2>/dev/null)" = 0 ] && NS_ROOT=1 || NS_ROOT=0
   NS_HOSTROOT=
   [ -n "$NS_SYSROOT" ] && [ "$NS_SYSROOT" != / ] && NS_HOSTROOT=$NS_SYSROOT
-  NS_SYSROOT_ENV=$NS_HOSTROOT
+  # every command sees these, as with the Node collector (shell items use them)
+  SYSROOT=$NS_HOSTROOT
+  SINCE=$NS_SINCE_GO
+  export SYSROOT SINCE
 
   # one instant for collectedAt and the file name
   if [ "$NS_HAVE_MS" = 1 ]; then
@@ -1308,28 +1314,31 @@ ns_main() {
   : >"$NS_WORK/members"
   : >"$NS_WORK/members0"
 
-  # ---- snapshot.json
-  ns_json "$NS_VERSION"; _h="{\"format\":\"nodesnap-snapshot\",\"formatVersion\":$NS_FORMAT_VERSION,\"collector\":{\"name\":\"nodesnap\",\"version\":$NS_J,\"implementation\":\"sh\"}"
-  ns_json "$NS_HOSTNAME"; _h="$_h,\"hostname\":$NS_J"
-  ns_json_or_null "$NS_MACHINE_ID"; _h="$_h,\"machineId\":$NS_J"
-  _h="$_h,\"collectedAt\":\"$NS_COLLECTED_AT\""
-  ns_json_or_null "$NS_TZ"; _h="$_h,\"clock\":{\"utcOffset\":\"$NS_UTC_OFFSET\",\"timezone\":$NS_J}"
-  if [ "$NS_ROOT" = 1 ]; then _h="$_h,\"root\":true"; else _h="$_h,\"root\":false"; fi
-  _h="$_h,\"commandLine\":$NS_COMMAND_LINE"
-  ns_json_or_null "$NS_SYSROOT"; _h="$_h,\"sysroot\":$NS_J"
-  if [ -n "$NS_LABEL_SET" ]; then ns_json "$NS_LABEL"; else NS_J=null; fi; _h="$_h,\"label\":$NS_J"
-  if [ -n "$NS_CASE_ID_SET" ]; then ns_json "$NS_CASE_ID"; else NS_J=null; fi; _h="$_h,\"caseId\":$NS_J"
-  ns_json_or_null "$NS_SINCE"; _h="$_h,\"since\":$NS_J"
+  # ---- snapshot.json: one field a line, for people reading it with less
+  NS_HEADER_FIELDS=
+  ns_json "$NS_VERSION"
+  ns_header_field format '"nodesnap-snapshot"'
+  ns_header_field formatVersion "$NS_FORMAT_VERSION"
+  ns_header_field collector "{\"name\": \"nodesnap\", \"version\": $NS_J, \"implementation\": \"sh\"}"
+  ns_json "$NS_HOSTNAME"; ns_header_field hostname "$NS_J"
+  ns_json_or_null "$NS_MACHINE_ID"; ns_header_field machineId "$NS_J"
+  ns_header_field collectedAt "\"$NS_COLLECTED_AT\""
+  ns_json_or_null "$NS_TZ"; ns_header_field clock "{\"utcOffset\": \"$NS_UTC_OFFSET\", \"timezone\": $NS_J}"
+  if [ "$NS_ROOT" = 1 ]; then ns_header_field root true; else ns_header_field root false; fi
+  ns_header_field commandLine "$NS_COMMAND_LINE"
+  ns_json_or_null "$NS_SYSROOT"; ns_header_field sysroot "$NS_J"
+  if [ -n "$NS_LABEL_SET" ]; then ns_json "$NS_LABEL"; else NS_J=null; fi; ns_header_field label "$NS_J"
+  if [ -n "$NS_CASE_ID_SET" ]; then ns_json "$NS_CASE_ID"; else NS_J=null; fi; ns_header_field caseId "$NS_J"
+  ns_json_or_null "$NS_SINCE"; ns_header_field since "$NS_J"
   if [ -n "$NS_PCAPS" ]; then _ps=$NS_PCAP_SECONDS; else _ps=null; fi
-  _h="$_h,\"limits\":{\"maxSnapshotBytes\":$NS_MAX_SIZE,\"pcapSeconds\":$_ps}"
-  NS_HEADER_FIELDS=$_h
+  ns_header_field limits "{\"maxSnapshotBytes\": $NS_MAX_SIZE, \"pcapSeconds\": $_ps}"
 
   # Captures start first so they also see the traffic of the collection itself.
   ns_start_captures
 
   ns_now_ms
   _hstart=$NS_NOW
-  printf '%s}\n' "$NS_HEADER_FIELDS" >"$NS_WORK/header"
+  printf '{\n%s\n}\n' "$NS_HEADER_FIELDS" >"$NS_WORK/header"
   _cap=$NS_MAX_SIZE
   NS_MAX_SIZE=999999999999999
   ns_add_member snapshot.json "$NS_WORK/header"
@@ -1349,11 +1358,11 @@ ns_main() {
   # ---- manifest.json
   ns_iso_now
   {
-    printf '%s,"finishedAt":"%s","items":[\n' "$NS_HEADER_FIELDS" "$NS_ISO"
-    sed '$!s/$/,/' "$NS_WORK/items"
-    printf '],"redactions":[\n'
-    sed '$!s/$/,/' "$NS_WORK/redactions"
-    printf '],"summary":{"ok":%s,"failed":%s,"timeout":%s,"skipped":%s,"truncated":%s,"bytes":%s}}\n' \
+    printf '{\n%s,\n  "finishedAt": "%s",\n  "items": [\n' "$NS_HEADER_FIELDS" "$NS_ISO"
+    sed 's/^/    /; $!s/$/,/' "$NS_WORK/items"
+    printf '  ],\n  "redactions": [\n'
+    sed 's/^/    /; $!s/$/,/' "$NS_WORK/redactions"
+    printf '  ],\n  "summary": {"ok": %s, "failed": %s, "timeout": %s, "skipped": %s, "truncated": %s, "bytes": %s}\n}\n' \
       "$NS_N_OK" "$NS_N_FAILED" "$NS_N_TIMEOUT" "$NS_N_SKIPPED" "$NS_N_TRUNC" "$NS_WRITTEN"
   } >"$NS_DIR/manifest.json"
   printf '%s\0' "$NS_TOP/manifest.json" >>"$NS_WORK/members0"

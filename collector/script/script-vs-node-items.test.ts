@@ -147,13 +147,16 @@ function comparable(item: ManifestItem): Partial<ManifestItem> {
 const work = mkdtempSync(join(tmpdir(), 'nodesnap-items-'));
 const root = join(work, 'root');
 const VARIANTS = shVariants(work);
-const ARGS = ['--sysroot', root, '--since', '2d', '--skip', 'skipped-source', '--label', 'same'];
+const ATTACH = [join(work, 'notes.log'), join(work, 'blob.bin')];
+const ARGS = ['--sysroot', root, '--since', '2d', '--skip', 'skipped-source', '--label', 'same', '--attach', ATTACH[0] as string, '--attach', ATTACH[1] as string];
 let nodeRun: ReadSnapshot;
 
 beforeAll(async () => {
   plant(root);
+  writeFileSync(ATTACH[0] as string, 'kubelet restarted\nAuthorization: Bearer abcdefghijklmnop\n');
+  writeFileSync(ATTACH[1] as string, Buffer.from([1, 0, 2, 0, 0x0a, 0x74, 0x6f, 0x6b]));
   mkdirSync(join(work, 'node'));
-  const node = await collect({ sysroot: root, out: join(work, 'node'), since: '2d', skip: ['skipped-source'], label: 'same' }, REGISTRY);
+  const node = await collect({ sysroot: root, out: join(work, 'node'), since: '2d', skip: ['skipped-source'], label: 'same', attach: ATTACH }, REGISTRY);
   nodeRun = await readSnapshot(node.path);
 }, 120_000);
 
@@ -239,6 +242,11 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('sh collector (%s) vs N
     expect(cmd('capped')).toMatchObject({ status: 'ok', truncated: true, output: { bytes: 1000 } });
     expect(cmd('failing')).toMatchObject({ status: 'failed', exitCode: 3, reason: 'exit code 3' });
     expect(items.find((i) => i.item === 'never')).toMatchObject({ status: 'skipped', reason: 'excluded by --skip', argv: ['echo', 'never'] });
+    expect(items.filter((i) => i.kind === 'attachment').map((i) => [i.item, i.reason])).toEqual([
+      ['01-notes.log', 'attachment kind: text'],
+      ['02-blob.bin', 'attachment kind: binary'],
+    ]);
+    expect(runs.sh.members.get('attachments/01-notes.log')?.toString()).toContain('Bearer <REDACTED>');
     const env = runs.sh.members.get('shells/env.txt')?.toString();
     expect(env).toBe('sysroot=root\nsince=48h\nnode-7\n');
   });

@@ -13,6 +13,7 @@ import { severityRank } from '../../analyzer/rules/types.js';
 
 let loaded: AnalyzeResult;
 let findings: Finding[];
+let failures: string[];
 
 const of = (node: string, rule: string) => findings.filter((f) => f.node === node && f.rule === `kernel/${rule}`);
 
@@ -23,8 +24,11 @@ beforeAll(async () => {
     .map((e) => join(nodesDir, e.name));
   loaded = await analyzeInputs(folders);
   const rules = (await loadAllRules()).filter((r) => r.meta.category === 'kernel');
-  findings = runRules(loaded.db, rules).findings;
+  const out = runRules(loaded.db, rules);
+  findings = out.findings;
+  failures = out.results.filter((r) => r.status === 'error').map((r) => `${r.rule} on ${r.node}: ${r.reason}`);
   if (process.env.NODESNAP_PRINT_FINDINGS) {
+    for (const r of out.results) if (r.status === 'skipped') console.log(`skipped ${r.node} ${r.rule}: ${r.reason}`);
     for (const f of findings) console.log(`${f.node}\t${f.severity}\t${f.rule}\t${f.resource}\t${f.message}\n\t${f.evidence.replaceAll('\n', '\n\t')}`);
   }
 }, 120_000);
@@ -32,6 +36,10 @@ beforeAll(async () => {
 afterAll(() => loaded?.db.close());
 
 describe('kernel rules on the samples', () => {
+  it('every kernel rule runs without error', () => {
+    expect(failures).toEqual([]);
+  });
+
   it('worker-1 (healthy) gets nothing above low', () => {
     const loud = findings.filter((f) => f.node === 'worker-1' && severityRank(f.severity) > severityRank('low'));
     expect(loud.map((f) => `${f.rule} ${f.resource}`)).toEqual([]);

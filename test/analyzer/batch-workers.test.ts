@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeInputs } from '../../analyzer/load/analyze-inputs.js';
@@ -31,31 +31,41 @@ async function batch(dir: string): Promise<string[]> {
     if (i === 11) writeFileSync(file, readFileSync(file).subarray(0, 900));
     files.push(file);
   }
+  // the same bytes under a later name: the later input replaces the earlier one, in both modes
+  copyFileSync(files[3]!, join(dir, 'node-99-copy.tar.gz'));
+  files.push(join(dir, 'node-99-copy.tar.gz'));
   return files;
 }
 
 describe('batch on worker threads (runs the dist/ build)', () => {
   beforeAll(() => buildDist());
 
-  it('20 tarballs with --jobs 2 give exactly the sequential result', async () => {
+  it('21 tarballs with --jobs 2 give exactly the sequential result', async () => {
     const dir = tempDir();
     const files = await batch(dir);
     let started = Date.now();
-    const sequential = await analyzeInputs([dir], { registryModule, jobs: 1 });
+    const printedSequential: string[] = [];
+    const sequential = await analyzeInputs([dir], { registryModule, jobs: 1, onError: (e) => printedSequential.push(`${e.node} ${e.member}`) });
     const sequentialMs = Date.now() - started;
     const printed: string[] = [];
     started = Date.now();
     const parallel = await analyzeInputs([dir], { registryModule, jobs: 2, onError: (e) => printed.push(`${e.node} ${e.member}`) });
     const parallelMs = Date.now() - started;
-    console.log(`20 nodes: sequential ${sequentialMs} ms, 2 workers ${parallelMs} ms`);
+    console.log(`21 nodes: sequential ${sequentialMs} ms, 2 workers ${parallelMs} ms`);
 
+    // small segments: many merges, the copies of one input in different segments
+    const segmented = await analyzeInputs([dir], { registryModule, jobs: 2, segmentNodes: 2 });
+    expect(dump(segmented.db)).toEqual(dump(sequential.db));
     expect(parallel.nodes).toEqual(sequential.nodes);
     expect(parallel.errors).toEqual(sequential.errors);
     expect(dump(parallel.db)).toEqual(dump(sequential.db));
-    expect(printed.sort()).toEqual(sequential.errors.map((e) => `${e.node} ${e.member}`).sort());
-    expect(parallel.nodes.map((n) => n.input)).toEqual(files);
-    expect(parallel.nodes.map((n) => n.status)).toEqual(files.map((_, i) => (i === 11 || i === 7 || i % 5 === 0 ? 'partial' : 'ok')));
-    expect(parallel.nodes.map((n) => n.nodeId)).toEqual(files.map((_, i) => i + 1));
+    expect(printed.sort()).toEqual(printedSequential.sort());
+    const kept = files.filter((_, i) => i !== 3);
+    expect(parallel.nodes.map((n) => n.input)).toEqual(kept);
+    const statusOf = (i: number) => (i === 11 || i === 7 || i % 5 === 0 ? 'partial' : 'ok');
+    expect(parallel.nodes.map((n) => n.status)).toEqual([...Array.from({ length: 20 }, (_, i) => statusOf(i)), statusOf(3)].filter((_, i) => i !== 3));
+    // node_ids follow input order whatever order the workers finish in
+    expect(parallel.nodes.map((n) => n.nodeId)).toEqual(files.map((_, i) => i + 1).filter((id) => id !== 4));
   });
 
   it('a worker thread that dies loses only its node; the others load', async () => {
@@ -65,8 +75,10 @@ describe('batch on worker threads (runs the dist/ build)', () => {
       const members = i === 2 ? [...basicMembers(), { member: 'die/die.txt', data: 'x' }] : basicMembers();
       inputs.push(await writeTarball(join(dir, `n${i}.tar.gz`), snapshotEntries({ hostname: `n${i}`, members })));
     }
-    const { nodes, errors } = await analyzeInputs(inputs, { registryModule, jobs: 2 });
+    const { db, nodes, errors } = await analyzeInputs(inputs, { registryModule, jobs: 2 });
     expect(nodes.map((n) => n.status)).toEqual(['ok', 'ok', 'unreadable', 'ok', 'ok']);
+    // rules still see every source of the lost node, as missing
+    expect(db.prepare("SELECT COUNT(*) AS n FROM source_status WHERE node_id = ? AND status = 'missing'").get(nodes[2]!.nodeId)).toEqual({ n: 7 });
     expect(errors).toEqual([expect.objectContaining({ kind: 'input', input: inputs[2], message: expect.stringMatching(/worker thread stopped while reading this input: exit code 7/) })]);
   });
 

@@ -143,6 +143,16 @@ describe('hostile inputs: each is an error row naming input, node and member; th
     ]);
   });
 
+  it('a stream parser that yields something other than [table, row] keeps its earlier rows', async () => {
+    const dir = tempDir();
+    const file = await writeTarball(join(dir, 'odd.tar.gz'), snapshotEntries({ hostname: 'node-h', members: [{ member: 'odd-stream/o.bin', data: 'x'.repeat(100) }, ...earlyMembers] }));
+    const r = await analyzeBeside(file, dir);
+    errorFor(r, { kind: 'parse', member: 'odd-stream/o.bin', message: 'odd-stream parser failed: yielded something other than [table, row]' });
+    expect(r.db.prepare('SELECT path FROM test_blobs WHERE node_id = ?').all(r.hostile.nodeId)).toEqual([{ path: 'before' }]);
+    expect(r.db.prepare("SELECT parsed, integrity FROM files WHERE node_id = ? AND member = 'odd-stream/o.bin'").get(r.hostile.nodeId)).toEqual({ parsed: 0, integrity: 'ok' });
+    expect(r.rowsOf(r.hostile.nodeId, 'test_lines')).toBe(2);
+  });
+
   it('member names with .., an absolute path or NUL are ignored', async () => {
     const dir = tempDir();
     const entries = snapshotEntries({ hostname: 'node-h', members: basicMembers() });

@@ -26,7 +26,13 @@ describe('re-analyzing into one --db is idempotent', () => {
     const file = await writeTarball(join(dir, 'a.tar.gz'), snapshotEntries({ members }));
     const other = await writeTarball(join(dir, 'b.tar.gz'), snapshotEntries({ hostname: 'node-b', members }));
 
-    (await analyzeInputs([file, other], { registryModule, db: dbFile })).db.close();
+    const run = await analyzeInputs([file, other], { registryModule, db: dbFile });
+    // indexes of a new database are built after the load, before analyzeInputs returns
+    expect(run.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'test_lines' ORDER BY name").all()).toEqual([
+      { name: 'test_lines__line_no' },
+      { name: 'test_lines__node_id' },
+    ]);
+    run.db.close();
     const first = counts(dbFile);
     expect(first.nodes).toBe(2);
     expect(first.errors).toBe(2);

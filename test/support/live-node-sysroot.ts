@@ -13,9 +13,9 @@ export interface PlantedSysroot {
   root: string;
   /** Absolute node paths (sysroot removed) of files the collector must bring back. */
   collected: string[];
-  /** Node paths of private key files that match a collection pattern: never read, recorded as skipped. */
+  /** Node paths of private key files a collection pattern matches (docker's key.pem, kubespray's *-key.pem): never read, recorded as skipped. */
   skippedKeys: string[];
-  /** Node paths of key files that no pattern matches (must not show up anywhere). */
+  /** Node paths of *.key files (kubeadm's naming), which no pattern asks for: they must not show up anywhere. */
   otherKeys: string[];
   /** Values that must not survive anywhere in the snapshot. */
   secrets: {
@@ -129,6 +129,9 @@ export function plantSysroot(root: string, work: string): PlantedSysroot {
   put('/etc/docker/ca.pem', ca.certPem);
   put('/etc/docker/cert.pem', dockerTls.certPem);
   put('/etc/docker/key.pem', dockerTls.keyPem, false);
+  // kubespray names its keys *-key.pem next to the certificates: the certificate search finds them
+  put('/etc/kubernetes/ssl/apiserver.pem', apiserver.certPem);
+  put('/etc/kubernetes/ssl/apiserver-key.pem', apiserver.keyPem, false);
 
   const kubeletPem = '/var/lib/kubelet/pki/kubelet-client-2024-01-01-00-00-00.pem';
   put(kubeletPem, kubelet.certPem + kubelet.keyPem);
@@ -225,7 +228,7 @@ export function plantSysroot(root: string, work: string): PlantedSysroot {
   return {
     root,
     collected,
-    skippedKeys: ['/etc/docker/key.pem'],
+    skippedKeys: ['/etc/docker/key.pem', '/etc/kubernetes/ssl/apiserver-key.pem'],
     otherKeys: ['/etc/kubernetes/pki/ca.key', '/etc/kubernetes/pki/apiserver.key', '/etc/kubernetes/pki/etcd/peer.key'],
     secrets: { token, clientKeyData, keyPems, keyBodyLines: keyPems.flatMap(pemBodyLines) },
     certs: [

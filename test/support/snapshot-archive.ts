@@ -26,7 +26,9 @@ export async function readSnapshot(path: string): Promise<ReadSnapshot> {
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c) => {
+      chunks.push(c as Buffer);
+    });
     stream.on('end', () => {
       const slash = header.name.indexOf('/');
       if (header.type !== 'file') otherEntries.push(header.name);

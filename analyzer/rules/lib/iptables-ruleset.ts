@@ -126,27 +126,22 @@ interface DumpRow {
  * the default tool when it shows that backend, else that backend's own dump.
  */
 export function listRulesets(db: Database, nodeIds: readonly number[], families: readonly Family[] = ['ipv4', 'ipv6']): RulesetRef[] {
-  if (nodeIds.length === 0) return [];
-  const wanted = new Set(nodeIds);
-  // chains and rules are counted apart: a dump may declare chains and hold no rule
-  const rows = db
-    .prepare(
-      `SELECT c.node_id, c.source, c.family, c.backend,
-              (SELECT COUNT(*) FROM iptables_rules r WHERE r.node_id = c.node_id AND r.source = c.source) AS rules
-         FROM iptables_chains c
-        GROUP BY c.node_id, c.source, c.family, c.backend`,
-    )
-    .all() as DumpRow[];
+  const chainDumps = db.prepare('SELECT source, family, backend FROM iptables_chains WHERE node_id = ? GROUP BY source, family, backend');
+  const ruleCounts = db.prepare('SELECT source, COUNT(*) AS rules FROM iptables_rules WHERE node_id = ? GROUP BY source');
   const byKey = new Map<string, DumpRow>();
-  for (const row of rows) {
-    if (!wanted.has(row.node_id)) continue;
-    const family: Family = row.family === 'ipv6' || row.source === 'ip6tables-save' ? 'ipv6' : 'ipv4';
-    if (!families.includes(family)) continue;
-    if (family === 'ipv4' && !IPV4_SOURCES.includes(row.source)) continue;
-    const backend: Backend = row.backend === 'nft' ? 'nft' : 'legacy';
-    const key = `${row.node_id}\t${family}\t${backend}`;
-    const seen = byKey.get(key);
-    if (!seen || (SOURCE_PREFERENCE[row.source] ?? 9) < (SOURCE_PREFERENCE[seen.source] ?? 9)) byKey.set(key, { ...row, family, backend });
+  for (const nodeId of nodeIds) {
+    // chains and rules are counted apart: a dump may declare chains and hold no rule
+    const counts = new Map((ruleCounts.all(nodeId) as { source: string; rules: number }[]).map((r) => [r.source, r.rules] as const));
+    for (const dump of chainDumps.all(nodeId) as Omit<DumpRow, 'node_id' | 'rules'>[]) {
+      const family: Family = dump.family === 'ipv6' || dump.source === 'ip6tables-save' ? 'ipv6' : 'ipv4';
+      if (!families.includes(family)) continue;
+      if (family === 'ipv4' && !IPV4_SOURCES.includes(dump.source)) continue;
+      const backend: Backend = dump.backend === 'nft' ? 'nft' : 'legacy';
+      const row: DumpRow = { node_id: nodeId, source: dump.source, family, backend, rules: counts.get(dump.source) ?? 0 };
+      const key = `${nodeId}\t${family}\t${backend}`;
+      const seen = byKey.get(key);
+      if (!seen || (SOURCE_PREFERENCE[row.source] ?? 9) < (SOURCE_PREFERENCE[seen.source] ?? 9)) byKey.set(key, row);
+    }
   }
   const refs: RulesetRef[] = [];
   const groups = new Map<string, DumpRow[]>();
@@ -331,7 +326,18 @@ export function chainLine(chain: Pick<IptablesChain, 'name' | 'policy' | 'packet
   return `:${chain.name} ${chain.policy ?? '-'} [${chain.packets ?? 0}:${chain.bytes ?? 0}]`;
 }
 
-/** Where a rule set came from, for evidence: `iptables-save (legacy), table nat`. */
-export function dumpName(ref: Pick<RulesetRef, 'source' | 'backend'>, table: string): string {
-  return `${ref.source} (${ref.backend}), *${table}`;
+/** Sources of an iptables rule: a rule needs one IPv4 dump; ip6tables-save is read as well when it is there. */
+export const IPTABLES_SOURCES = 'iptables-save|iptables-legacy-save|iptables-nft-save';
+
+/**
+ * Evidence quoting lines of one table of a rule set, as iptables-save prints them after a line
+ * saying which dump they are from:
+ *   # iptables-save -c (legacy backend)
+ *   *nat
+ *   [0:0] -A PREROUTING -d 192.168.10.25/32 -p tcp -m tcp --dport 3306 -j DNAT --to-destination 10.244.4.15:3306
+ * At most `max` lines are kept; a last line says how many were left out.
+ */
+export function tableEvidence(ref: Pick<RulesetRef, 'source' | 'backend'>, table: string, lines: readonly string[], max = 40): string {
+  const kept = lines.length > max ? [...lines.slice(0, max), `... ${lines.length - max} more line(s)`] : lines;
+  return [`# ${ref.source} -c (${ref.backend} backend)`, `*${table}`, ...kept].join('\n');
 }

@@ -20,8 +20,12 @@ export interface KubeProxyMode {
   evidence: string[];
 }
 
-// Every kube-proxy log origin: its journal, its container (dockershim or CRI name) and klog files.
-const KUBE_PROXY_LOG = `(l.source = 'log-kube-proxy' OR l.origin LIKE 'k8s_kube-proxy_%' OR l.origin LIKE 'kube-proxy%' OR l.origin LIKE '%/kube-proxy.%')`;
+// Every kube-proxy log origin: its journal, its container (dockershim k8s_kube-proxy_... or CRI
+// kube-proxy... names) and klog files. Ranges rather than LIKE so the (source, origin) index
+// serves them: a large node holds millions of container log lines.
+const KUBE_PROXY_LOG = `(l.source = 'log-kube-proxy'
+  OR (l.source = 'log-containers' AND ((l.origin >= 'k8s_kube-proxy_' AND l.origin < 'k8s_kube-proxy~') OR (l.origin >= 'kube-proxy' AND l.origin < 'kube-proxy~')))
+  OR (l.source = 'log-kubernetes-files' AND l.origin LIKE '%kube-proxy%'))`;
 
 const USING_PROXIER = /Using (ipvs|iptables|userspace|nftables|kernelspace) Prox/i;
 const IPVS_FALLBACK = /Can't use (?:the )?ipvs proxier/i;

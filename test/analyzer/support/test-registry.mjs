@@ -104,7 +104,16 @@ const die = {
   },
 };
 
-const parsers = { uname, lines, blob, early, boom, rogue, die };
+// A stream parser that breaks the [table, row] contract after one good row.
+const oddStream = {
+  kind: 'stream',
+  async *parse() {
+    yield ['test_blobs', { bytes: 1, chunks: 1, path: 'before' }];
+    yield 'not a pair';
+  },
+};
+
+const parsers = { uname, lines, blob, early, boom, rogue, die, 'odd-stream': oddStream };
 
 export const registry = {
   parserFor: (source) => (Object.hasOwn(parsers, source) ? parsers[source] : undefined),
