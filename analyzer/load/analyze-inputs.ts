@@ -63,23 +63,27 @@ export async function analyzeInputs(args: readonly string[], options: AnalyzeOpt
   const registry = options.registry ?? (options.registryModule ? await importRegistry(options.registryModule) : defaultRegistry);
   const plan = planSchema(registry.tables);
   const { db, created } = openDb(options.db, plan);
-  const inputs = await expandInputs(args);
-  const loaderOptions = { registry, plan, onError: options.onError, limits: options.limits };
-
-  const workers = Math.max(1, Math.min(Math.floor(options.jobs ?? 1), inputs.length));
-  // injected parser objects exist only in this thread: without a module to import, stay in-process
-  const canUseWorkers = options.registry === undefined || options.registryModule !== undefined;
-  // node_ids follow input order, whatever order parallel workers finish in
-  const firstId = nextNodeId(db);
-  const jobs: PoolJob[] = inputs.map((input, index) => ({ index, input, nodeId: firstId + index }));
-  if (workers > 1 && canUseWorkers) {
-    await loadWithWorkers(db, jobs, workers, options, plan, registry.sources);
-  } else {
-    for (const job of jobs) await loadNode(db, job.input, loaderOptions, job.nodeId);
+  try {
+    const inputs = await expandInputs(args);
+    const loaderOptions = { registry, plan, onError: options.onError, limits: options.limits };
+    const workers = Math.max(1, Math.min(Math.floor(options.jobs ?? 1), inputs.length));
+    // injected parser objects exist only in this thread: without a module to import, stay in-process
+    const canUseWorkers = options.registry === undefined || options.registryModule !== undefined;
+    // node_ids follow input order, whatever order parallel workers finish in
+    const firstId = nextNodeId(db);
+    const jobs: PoolJob[] = inputs.map((input, index) => ({ index, input, nodeId: firstId + index }));
+    if (workers > 1 && canUseWorkers) {
+      await loadWithWorkers(db, jobs, workers, options, plan, registry.sources);
+    } else {
+      for (const job of jobs) await loadNode(db, job.input, loaderOptions, job.nodeId);
+    }
+    if (created) createIndexes(db, plan);
+    const nodeIds = jobs.map((job) => job.nodeId);
+    return { db, plan, nodes: nodeSummaries(db, nodeIds), errors: nodeErrors(db, nodeIds), inputs };
+  } catch (err) {
+    if (db !== options.db) db.close();
+    throw err;
   }
-  if (created) createIndexes(db, plan);
-  const nodeIds = jobs.map((job) => job.nodeId);
-  return { db, plan, nodes: nodeSummaries(db, nodeIds), errors: nodeErrors(db, nodeIds), inputs };
 }
 
 /** A staging segment holds this many nodes at most (fewer when they are large). */

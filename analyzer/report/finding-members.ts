@@ -27,13 +27,13 @@ interface FindingKey {
   evidence: string;
 }
 
-const IPTABLES_RESOURCE = /^(?:([a-z0-9-]+):)?(raw|mangle|nat|filter|security)\/([^#\s]+)#(\d+)$/;
+const IPTABLES_RESOURCE = /^(?:([a-z0-9-]+):)?(raw|mangle|nat|filter|security)\/([^#\s/]+)(?:#(\d+))?$/;
 const IPTABLES_SOURCES = ['iptables-save', 'ip6tables-save', 'iptables-legacy-save', 'iptables-nft-save'];
 const MAX_MEMBERS = 8;
 
 export class MemberLocator {
   private readonly files: Map<number, FileRow[]>;
-  private readonly iptablesLine: ((nodeId: number, table: string, chain: string, position: number) => { source: string; line: number | null }[]) | null;
+  private readonly iptablesLine: ((nodeId: number, table: string, chain: string, position: number | null) => { source: string; line: number | null }[]) | null;
 
   constructor(db: Database) {
     this.files = hasTable(db, 'files')
@@ -46,9 +46,12 @@ export class MemberLocator {
             .all() as FileRow[],
         )
       : new Map();
-    if (hasColumns(db, 'iptables_rules', ['source', 'table_name', 'chain', 'position', 'line'])) {
-      const stmt = db.prepare('SELECT source, line FROM iptables_rules WHERE node_id = ? AND table_name = ? AND chain = ? AND position = ?');
-      this.iptablesLine = (nodeId, table, chain, position) => stmt.all(nodeId, table, chain, position) as { source: string; line: number | null }[];
+    if (hasColumns(db, 'iptables_rules', ['source', 'table_name', 'chain', 'position', 'line']) && hasColumns(db, 'iptables_chains', ['source', 'table_name', 'chain', 'line'])) {
+      const rule = db.prepare('SELECT source, line FROM iptables_rules WHERE node_id = ? AND table_name = ? AND chain = ? AND position = ?');
+      // a whole chain (`filter/FORWARD`) points at its declaration line
+      const chainDecl = db.prepare('SELECT source, line FROM iptables_chains WHERE node_id = ? AND table_name = ? AND chain = ?');
+      this.iptablesLine = (nodeId, table, chain, position) =>
+        (position === null ? chainDecl.all(nodeId, table, chain) : rule.all(nodeId, table, chain, position)) as { source: string; line: number | null }[];
     } else {
       this.iptablesLine = null;
     }
@@ -71,14 +74,15 @@ export class MemberLocator {
     if (ipt && this.iptablesLine) {
       const [, label = '', table, chain, position] = ipt;
       const family = label.startsWith('ip6') ? 'ip6tables-save' : null;
-      const hits = this.iptablesLine(finding.nodeId, table as string, chain as string, Number(position)).filter(
+      const hits = this.iptablesLine(finding.nodeId, table as string, chain as string, position === undefined ? null : Number(position)).filter(
         (h) => IPTABLES_SOURCES.includes(h.source) && (family ? h.source === family : h.source !== 'ip6tables-save'),
       );
       // with a backend label ('nft', 'legacy') the rule set is that backend's own dump
       const preferred = label.endsWith('nft') ? 'iptables-nft-save' : label.endsWith('legacy') ? 'iptables-legacy-save' : null;
       hits.sort((a, b) => Number(b.source === preferred) - Number(a.source === preferred) || IPTABLES_SOURCES.indexOf(a.source) - IPTABLES_SOURCES.indexOf(b.source));
+      // the same rules dumped by two tools are one rule set: name the dump rules read (the first)
       const located = hits.flatMap((h) => rows.filter((r) => r.source === h.source).slice(0, 1).map((r) => ref(r, h.line)));
-      if (located.length) return located.slice(0, MAX_MEMBERS);
+      if (located.length) return located.slice(0, 1);
     }
 
     // a path named in the resource or the evidence (certificates, configs, manifests)

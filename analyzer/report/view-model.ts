@@ -211,6 +211,7 @@ export function buildReportView(input: ReportInput, options: Partial<ViewOptions
       findings: mine,
       sourceProblems: data.sourceProblems,
       skipped: doc.skipped.filter((s) => s.node_id === n.node_id).map((s) => ({ rule: s.rule, reason: s.reason })),
+      ruleErrors: doc.ruleErrors.filter((s) => s.node_id === n.node_id).map((s) => ({ rule: s.rule, reason: s.reason })),
       errors: errorsOf.get(n.node_id) ?? [],
       certs: data.certs,
       gauges: drawGauges(name, gaugeRows(data)),

@@ -160,6 +160,8 @@ export interface NodeView {
   findings: FindingView[];
   sourceProblems: SourceProblem[];
   skipped: { rule: string; reason: string }[];
+  /** Rules that failed to run (the same reason on every node of the run). */
+  ruleErrors: { rule: string; reason: string }[];
   errors: CollectionError[];
   certs: CertView[];
   gauges: SvgMarkup | null;

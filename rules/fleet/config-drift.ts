@@ -8,6 +8,7 @@
  * two values (a rolling upgrade half done, two OS generations) is not reported node by node:
  * only outliers from a clear standard are. A node that does not report a field is not compared.
  */
+import { clusterGroups, clusterIdentities } from '../../analyzer/rules/lib/cluster-identity.js';
 import { kubeProxyModes } from '../../analyzer/rules/lib/kube-proxy-mode.js';
 import type { RuleContext, RuleFinding, RuleMeta } from '../../analyzer/rules/types.js';
 
@@ -38,6 +39,7 @@ export const meta = {
   description:
     'Nodes of one cluster are meant to be interchangeable: a node whose kernel, Docker/containerd version, kubelet or kube-proxy version, kube-proxy mode (iptables vs ipvs) or a networking sysctl differs from the rest behaves differently under the same workload, and is where "only some pods fail" incidents live (a missed sysctl file, a node left out of an upgrade, a kube-proxy started with another config). ' +
     'The fleet standard for a field is the value at least `majority` of the nodes reporting it share (two thirds by default), among at least `min_nodes` nodes; with two nodes, or an even split, there is no standard and nothing is reported. ' +
+    'Each cluster of a batch (nodes grouped by the CA their kubelet trusts) has its own standard. ' +
     'Values that follow the machine size (nf_conntrack_max, fs.file-max, threads-max) are not compared.',
   remediation:
     'Bring the node in line with the others, or record why it differs:\n' +
@@ -150,33 +152,42 @@ function nameList(names: string[], max = 8): string {
 export function run(ctx: RuleContext): RuleFinding[] {
   const majority = Number(ctx.params.majority);
   const minNodes = Number(ctx.params.min_nodes);
-  const wanted = new Set(ctx.nodeIds);
   const names = new Map(
     (ctx.db.prepare('SELECT node_id, COALESCE(name, hostname, input) AS name FROM nodes').all() as { node_id: number; name: string }[]).map((r) => [r.node_id, r.name] as const),
   );
   const nameOf = (id: number) => names.get(id) ?? String(id);
+  const fields = collectFields(ctx, new Set(ctx.nodeIds));
+  // each cluster has its own standard; a node whose cluster is unknown is only judged when the batch is one cluster
+  const groups = clusterGroups(clusterIdentities(ctx.db), ctx.nodeIds);
+  const inGroups = new Map<number, number>();
+  for (const g of groups) for (const id of g) inGroups.set(id, (inGroups.get(id) ?? 0) + 1);
   const findings: RuleFinding[] = [];
 
-  for (const [field, observations] of collectFields(ctx, wanted)) {
-    if (observations.length < minNodes) continue;
-    const byValue = new Map<string, Observation[]>();
-    for (const o of observations) {
-      let list = byValue.get(o.value);
-      if (!list) byValue.set(o.value, (list = []));
-      list.push(o);
-    }
-    const ranked = [...byValue.entries()].sort((a, b) => b[1].length - a[1].length);
-    const [standard, holders] = ranked[0]!;
-    if (holders.length / observations.length < majority) continue;
-    const spread = ranked.map(([value, list]) => `${value}: ${list.length} node(s) (${nameList(list.map((o) => nameOf(o.nodeId)).sort())})`).join('\n');
-    for (const [value, list] of ranked.slice(1)) {
-      for (const o of list) {
-        findings.push({
-          node_id: o.nodeId,
-          resource: field,
-          message: `${field} is ${value} on ${nameOf(o.nodeId)}, while ${holders.length} of ${observations.length} nodes have ${standard}`,
-          evidence: `${nameOf(o.nodeId)}: ${o.evidence}\nfleet (${observations.length} nodes reporting ${field}):\n${spread}`,
-        });
+  for (const group of groups) {
+    const members = new Set(group);
+    for (const [field, all] of fields) {
+      const observations = all.filter((o) => members.has(o.nodeId));
+      if (observations.length < minNodes) continue;
+      const byValue = new Map<string, Observation[]>();
+      for (const o of observations) {
+        let list = byValue.get(o.value);
+        if (!list) byValue.set(o.value, (list = []));
+        list.push(o);
+      }
+      const ranked = [...byValue.entries()].sort((a, b) => b[1].length - a[1].length);
+      const [standard, holders] = ranked[0]!;
+      if (holders.length / observations.length < majority) continue;
+      const spread = ranked.map(([value, list]) => `${value}: ${list.length} node(s) (${nameList(list.map((o) => nameOf(o.nodeId)).sort())})`).join('\n');
+      for (const [value, list] of ranked.slice(1)) {
+        for (const o of list) {
+          if ((inGroups.get(o.nodeId) ?? 0) > 1) continue;
+          findings.push({
+            node_id: o.nodeId,
+            resource: field,
+            message: `${field} is ${value} on ${nameOf(o.nodeId)}, while ${holders.length} of ${observations.length} nodes${groups.length > 1 ? ' of its cluster' : ''} have ${standard}`,
+            evidence: `${nameOf(o.nodeId)}: ${o.evidence}\n${groups.length > 1 ? 'its cluster' : 'fleet'} (${observations.length} nodes reporting ${field}):\n${spread}`,
+          });
+        }
       }
     }
   }

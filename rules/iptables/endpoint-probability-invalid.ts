@@ -73,7 +73,7 @@ export function run(ctx: RuleContext): RuleFinding[] {
         node_id: rs.nodeId,
         resource: ruleResource(rs, problems[0]!.endpoint.rule),
         message:
-          `${svc.chain} (service ${describeService(svc.name, svc.clusterIp, svc.port, svc.protocol, svc.chain)}) does not give each of its ${n} endpoints ` +
+          `${svc.chain} of service ${describeService(svc.name, svc.clusterIp, svc.port, svc.protocol, svc.chain)} does not give each of its ${n} endpoints ` +
           `1/${n} of new connections: ${problems.map((p) => p.problem).join('; ')}.`,
         evidence: tableEvidence(rs, 'nat', lines),
       });

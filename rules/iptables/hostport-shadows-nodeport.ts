@@ -94,14 +94,15 @@ function hostPorts(nat: IptablesTable): HostPort[] {
 }
 
 /** Which of the two PREROUTING reaches first, in words. */
-function whoWins(nat: IptablesTable): string {
+function whoWins(nat: IptablesTable, ipvs: boolean): string {
   const pre = nat.chain('PREROUTING')?.rules ?? [];
   const graph = new ChainGraph(nat);
   const first = (root: string) => pre.find((r) => r.target !== null && graph.jumpsToChain(r) && graph.reachableFrom([r.target]).has(root))?.position ?? null;
   const hostport = first('CNI-HOSTPORT-DNAT');
   const nodeport = first('KUBE-NODEPORTS');
   if (hostport !== null && (nodeport === null || hostport < nodeport)) {
-    return `PREROUTING reaches CNI-HOSTPORT-DNAT (rule ${hostport}) before ${nodeport === null ? 'kube-proxy' : `KUBE-SERVICES (rule ${nodeport})`}: the hostPort pod takes the NodePort's traffic on this node`;
+    const other = nodeport !== null ? `KUBE-SERVICES (rule ${nodeport})` : ipvs ? 'IPVS (which sees packets only after PREROUTING)' : 'kube-proxy';
+    return `PREROUTING reaches CNI-HOSTPORT-DNAT (rule ${hostport}) before ${other}: the hostPort pod takes the NodePort's traffic on this node`;
   }
   if (nodeport !== null && hostport !== null) return `PREROUTING reaches KUBE-SERVICES (rule ${nodeport}) before CNI-HOSTPORT-DNAT (rule ${hostport}): the hostPort is unreachable on this node`;
   return 'both DNAT the same local port: only one of them can receive it';
@@ -127,7 +128,7 @@ export function run(ctx: RuleContext): RuleFinding[] {
         resource: ruleResource(rs, hp.rule),
         message:
           `hostPort ${hp.port}/${hp.protocol} (portmap DNAT to ${hp.rule.toDestination ?? '?'}) is also NodePort ${hp.port}/${hp.protocol}` +
-          `${names.length ? ` of ${names.join(', ')}` : ''}; ${whoWins(nat)}.`,
+          `${names.length ? ` of ${names.join(', ')}` : ''}; ${whoWins(nat, clash.every((c) => c.fromIpset))}.`,
         evidence: [
           tableEvidence(rs, 'nat', [ruleLine(hp.rule), ...clash.filter((c) => !c.fromIpset).map((c) => c.evidence)]),
           ...(clash.some((c) => c.fromIpset) ? [['# ipset save', ...clash.filter((c) => c.fromIpset).map((c) => c.evidence)].join('\n')] : []),

@@ -4,7 +4,7 @@
  * kube-proxy binds every ClusterIP, external IP and load-balancer IP to the dummy kube-ipvs0
  * device; NodePort virtual services use the node's own addresses, which are local anyway.
  */
-import { addrText, loadAddrs, loadRoutes, routeText } from '../../analyzer/rules/lib/ip-text.js';
+import { addrText, loadAddrs, loadRoutes } from '../../analyzer/rules/lib/ip-text.js';
 import { ipvsServiceLine, ipvsServiceName, loadIpvsServices } from '../../analyzer/rules/lib/ipvs.js';
 import { cidrContains, normalizeIp } from '../../analyzer/parsers/shared/cidr.js';
 import type { RuleContext, RuleFinding, RuleMeta } from '../../analyzer/rules/types.js';
@@ -62,8 +62,8 @@ export function run(ctx: RuleContext): RuleFinding[] {
         ipvsServiceLine(svc),
         `# ip addr: no interface has ${svc.address}; kube-ipvs0 holds:`,
         ...(onIpvs0.length ? onIpvs0.slice(0, 20).map((a) => `    ${addrText(a)}`) : ['    (nothing)']),
-        ...((localRoutes.get(svc.nodeId) ?? []).some((r) => r.dev === 'kube-ipvs0') ? [] : ['# ip route show table local: no local route on kube-ipvs0']),
         ...(onIpvs0.length > 20 ? [`    ... ${onIpvs0.length - 20} more`] : []),
+        `# ip route show table local: no local route covers ${svc.address}`,
       ].join('\n'),
     });
   }

@@ -118,6 +118,9 @@ function when(db: Database, k: Kill): string {
   return `${approx}${k.since_boot_seconds} s after boot`;
 }
 
+/** How far before its "Killed process" line a kill's report may start: the report lists every task of the node. */
+const OOM_REPORT_MAX_LINES = 25_000;
+
 /** The kernel's lines about one kill: the trigger, the cgroup and the "Killed process" line itself. */
 function killLines(db: Database, k: Kill): string[] {
   const rows = db
@@ -128,7 +131,7 @@ function killLines(db: Database, k: Kill): string[] {
                OR text LIKE '%Killed process%')
         ORDER BY line_no`,
     )
-    .all(k.node_id, Math.max(1, k.line_no - 200), k.line_no) as { line_no: number; stamp: string | null; text: string }[];
+    .all(k.node_id, Math.max(1, k.line_no - OOM_REPORT_MAX_LINES), k.line_no) as { line_no: number; stamp: string | null; text: string }[];
   // this kill's lines start at the last "invoked oom-killer" before its "Killed process" line
   let start = 0;
   rows.forEach((r, i) => {

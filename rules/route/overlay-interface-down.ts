@@ -55,7 +55,7 @@ export function run(ctx: RuleContext): RuleFinding[] {
   const cluster = clusterMembership(db);
   const names = nodeNames(db);
   const links = loadLinks(db);
-  const routes = loadRoutes(db, "rt_table <> 'local'");
+  const routes = loadRoutes(db, "rt_table <> 'local' AND family = 'inet'");
   const addrs = loadAddrs(db, "COALESCE(scope, 'global') = 'global'");
   const fdb = db.prepare(`SELECT node_id, dev, mac, dst FROM bridge_fdb WHERE dst IS NOT NULL`).all() as { node_id: number; dev: string; mac: string; dst: string }[];
   const reservations = new Map(
@@ -79,10 +79,10 @@ export function run(ctx: RuleContext): RuleFinding[] {
       const why: string[] = [];
       if (link.name.startsWith('flannel') && net?.subnetEvidence) why.push(`flannel lease ${net.subnetEvidence}`);
       const remotes = fdb.filter((f) => f.node_id === node && f.dev === link.name);
-      if (remotes.length) why.push(`${remotes.length} remote VTEPs in its forwarding table, e.g. bridge fdb: ${remotes[0]!.mac} dev ${link.name} dst ${remotes[0]!.dst} self permanent`);
+      if (remotes.length) why.push(`remote VTEPs in its forwarding table (${remotes.length}), e.g. bridge fdb: ${remotes[0]!.mac} dev ${link.name} dst ${remotes[0]!.dst} self permanent`);
       const ports = [...nodeLinks.values()].filter((l) => l.master === link.name);
-      if (ports.length) why.push(`${ports.length} pod interfaces attached: ${ports.slice(0, 5).map((p) => p.name).join(', ')}`);
-      if (link.name === net?.bridge && (reservations.get(node) ?? 0) > 0) why.push(`${reservations.get(node)} pod IPs reserved in /var/lib/cni/networks`);
+      if (ports.length) why.push(`pod interfaces attached (${ports.length}): ${ports.slice(0, 5).map((p) => p.name).join(', ')}`);
+      if (link.name === net?.bridge && (reservations.get(node) ?? 0) > 0) why.push(`pod IPs reserved in /var/lib/cni/networks: ${reservations.get(node)}`);
       for (const r of nodeRoutes) if (r.dev === link.name) why.push(`route ${routeText(r)}`);
       for (const a of nodeAddrs) if (a.ifname === link.name) why.push(`address ${addrText(a)}`);
       if (why.length === 0) continue;
@@ -90,7 +90,7 @@ export function run(ctx: RuleContext): RuleFinding[] {
       findings.push({
         node_id: node,
         resource: link.name,
-        message: `${link.name} is DOWN (state ${link.operstate ?? '?'}) although it carries pod traffic: ${why[0]}${why.length > 1 ? ` and ${why.length - 1} more signs` : ''}`,
+        message: `${link.name} is DOWN (state ${link.operstate ?? '?'}) although it carries pod traffic: ${why[0]}${why.length > 1 ? ` (and ${why.length - 1} more sign${why.length > 2 ? 's' : ''} in the evidence)` : ''}`,
         evidence: [linkText(link), ...limited(why, 8), ...logError].join('\n'),
       });
     }

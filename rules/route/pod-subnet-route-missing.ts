@@ -16,7 +16,7 @@ import { cidrContains, cidrOverlaps, normalizeCidr } from '../../analyzer/parser
 import { clusterMembership, nodeNames } from '../../analyzer/rules/lib/cluster-membership.js';
 import { quoteLogLine } from '../../analyzer/rules/lib/flannel-log.js';
 import { linkText, loadLinks, loadRoutes, routeText, type LinkRow, type RouteRow } from '../../analyzer/rules/lib/ip-text.js';
-import { podNetworks, routeCovering, sameNetwork, subnetLength, type PodNetwork } from '../../analyzer/rules/lib/pod-network.js';
+import { podNetworks, routeLookup, sameNetwork, subnetLength, type PodNetwork } from '../../analyzer/rules/lib/pod-network.js';
 import type { RuleContext, RuleFinding, RuleMeta } from '../../analyzer/rules/types.js';
 
 export const meta = {
@@ -158,8 +158,9 @@ export function run(ctx: RuleContext): RuleFinding[] {
     const reportedRoutes = new Set<string>();
     const overlay = overlayEvidence(nodeLinks);
     const cause = likelyCause(net, nodeLinks);
+    const lookup = routeLookup(nodeRoutes);
     for (const w of [...wanted.values()].sort((a, b) => a.subnet.localeCompare(b.subnet, 'en', { numeric: true }))) {
-      const route = routeCovering(nodeRoutes, w.subnet);
+      const route = lookup(w.subnet);
       const whose = w.owner ? `${w.owner}'s pod subnet ${w.subnet}` : `pod subnet ${w.subnet}`;
       if (!route) {
         const fallback = nodeRoutes.find((r) => r.rt_table === 'main' && r.dst_prefixlen === 0);

@@ -64,13 +64,6 @@ function describe(source: string): string {
   return d ? `${source}: ${d}` : source;
 }
 
-/** The description as a phrase inside a sentence: no parenthesised command, no capital (unless an acronym). */
-function phrase(source: string): string {
-  const d = SPEC.get(source)?.description?.replace(/\s*\([^()]*\)/g, '').trim();
-  if (!d) return source;
-  return /^[A-Z][A-Z]/.test(d) ? d : d[0]!.toLowerCase() + d.slice(1);
-}
-
 const list = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
 /** State modules a source's tool needs: when none of them is loaded, the state does not exist. */
@@ -205,16 +198,16 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function troubleMessage(source: string, t: SourceTrouble): string {
   const consequence =
     t.members > 0
-      ? `only the ${plural(t.rows, 'row')} read were analysed, so what rules count from ${phrase(source)} is a lower bound`
-      : `nothing of ${phrase(source)} was analysed and rules that need it are skipped`;
+      ? `only the ${plural(t.rows, 'row')} read were analysed, so what rules count from it is a lower bound`
+      : 'nothing of it was analysed and rules that need it are skipped';
   return `${source}: ${t.what.join('; ')}: ${consequence}`;
 }
 
 function skipMessage(g: SkipGroup, view: NodeView): string {
-  const verb = g.sources.length === 1 ? 'was' : 'were';
+  const one = g.sources.length === 1;
   const covered = [...new Set(g.sources.flatMap((s) => PARTLY_COVERED_BY[s] ?? []).filter((s) => view.ok.has(s)))].sort();
-  const note = covered.length ? `; ${list(covered)} ${covered.length === 1 ? 'was collected and shows' : 'were collected and show'} part of it` : '';
-  return `${list(g.sources)} ${verb} not collected (${g.reason}): the analysis has no ${list(g.sources.map(phrase))}${note}`;
+  const note = covered.length ? `; ${list(covered)} ${covered.length === 1 ? 'was collected and covers' : 'were collected and cover'} part of it` : '';
+  return `${list(g.sources)} ${one ? 'was' : 'were'} not collected (${g.reason}), so rules that need ${one ? 'it' : 'them'} are skipped${note}`;
 }
 
 export function run(ctx: RuleContext): RuleFinding[] {
@@ -317,8 +310,8 @@ export function run(ctx: RuleContext): RuleFinding[] {
       if (!t.what.length) t.what.push(`no member of it could be parsed${s.reason ? ` (${s.reason})` : ''}`);
       continue;
     }
-    // listed but absent from the archive is snapshot/integrity-mismatch's finding
-    if (s.reason?.startsWith('listed in manifest')) continue;
+    // listed-but-absent, no manifest, unreadable input: snapshot/integrity-mismatch reports the cause
+    if (s.reason !== null && !s.reason.startsWith('not collected')) continue;
     if (!includeExpected && SPEC.get(s.source)?.onDemand) continue;
     const g = skipGroup(s.node_id, 'not in manifest.json');
     g.sources.push(s.source);

@@ -17,8 +17,6 @@ const PROTO_NAMES: Readonly<Record<number, string>> = { [PROTO_TCP]: 'tcp', [PRO
 
 export class FlowTable {
   private readonly flows = new Map<string, Flow>();
-  /** Whether side A of each flow is its low endpoint (see key()). */
-  private readonly aIsLow = new WeakMap<Flow, boolean>();
   private readonly scratch = Buffer.alloc(64);
   /** Set by key(): the source is the low endpoint. */
   private srcIsLow = true;
@@ -39,7 +37,7 @@ export class FlowTable {
       this.overflow[iface] = (this.overflow[iface] ?? 0) + 1;
       return;
     }
-    const side: Side = this.srcIsLow === this.aIsLow.get(flow) ? SIDE_A : SIDE_B;
+    const side: Side = this.srcIsLow === flow.aIsLow ? SIDE_A : SIDE_B;
     flow.count(side, pkt, tsUs);
     if (pkt.proto === PROTO_TCP) flow.tcp(side, pkt);
     else flow.other(side);
@@ -88,8 +86,8 @@ export class FlowTable {
       pkt.vni >= 0,
       pkt.ifindex,
     );
+    flow.aIsLow = this.srcIsLow;
     this.flows.set(key, flow);
-    this.aIsLow.set(flow, this.srcIsLow);
     return flow;
   }
 

@@ -38,6 +38,8 @@ export const SIDE_B = 1;
 export type Side = typeof SIDE_A | typeof SIDE_B;
 
 export class Flow {
+  /** Side A (the first packet's sender) is the low endpoint of the flow key. */
+  aIsLow = true;
   readonly a = new Direction();
   readonly b = new Direction();
   /** Client side once known from a SYN, SYN-ACK or echo request; -1 until then. */

@@ -33,11 +33,14 @@ const u32 = (b: Buffer, o: number): number => b[o]! * 0x1000000 + ((b[o + 1]! <<
 export class PacketDecoder {
   /** Why the last packet was Malformed. */
   problem = '';
+  /** The last Malformed packet simply ended before its headers did (as a snapshot length cuts). */
+  cut = false;
 
   /** Decodes a frame of `linkType` occupying buf[offset, end). */
   decodeFrame(linkType: number, buf: Buffer, offset: number, end: number, pkt: IpPacket): Decoded {
     pkt.reset(buf);
     pkt.ifindex = -1;
+    pkt.vni = -1;
     let ethertype: number;
     let p: number;
     switch (linkType) {
@@ -278,6 +281,7 @@ export class PacketDecoder {
 
   private malformed(problem: string): Decoded {
     this.problem = problem;
+    this.cut = problem.endsWith(' cut');
     return Decoded.Malformed;
   }
 }

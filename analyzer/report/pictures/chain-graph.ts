@@ -9,8 +9,8 @@ import { formatCount } from '../format.js';
 import type { ServiceChainModel } from './service-chains.js';
 import { clip, el, fragment, svgRoot, type SvgMarkup } from './svg.js';
 
-const COL_X = [0, 300, 590, 880] as const;
-const BOX_W = [250, 240, 230, 200] as const;
+const COL_X = [0, 340, 700, 980] as const;
+const BOX_W = [230, 220, 230, 190] as const;
 const BOX_H = 44;
 const ROW_GAP = 58;
 const PAD = 8;
@@ -63,6 +63,11 @@ export function drawServiceChain(model: ServiceChainModel, nodeName: string): Sv
   const anyEndpointTraffic = model.endpoints.some((e) => (e.packets ?? 0) > 0);
 
   const parts: SvgMarkup[] = [];
+  if (model.entries.length === 0) {
+    // nothing jumps to the chain: kube-proxy no longer uses it (a leftover) or the dump is partial
+    parts.push(box(0, svcY, 'no rule jumps here', 'unreachable from KUBE-SERVICES', 'entry dead', `No KUBE-SERVICES/KUBE-NODEPORTS rule jumps to ${model.chain}`));
+    parts.push(edge(0, svcY, svcY, '', 'dead'));
+  }
   model.entries.forEach((entry, i) => {
     const y = rowY(i, model.entries.length);
     parts.push(box(0, y, entry.chain, entry.match, 'entry', `${entry.spec}\n${packets(entry.packets)}`));

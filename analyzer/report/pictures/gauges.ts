@@ -10,11 +10,13 @@ export interface GaugeRow {
   label: string;
   ratio: number;
   detail: string;
+  /** Shown in the tooltip only. */
+  more?: string;
 }
 
-const LABEL_W = 190;
-const BAR_W = 300;
-const VALUE_W = 290;
+const LABEL_W = 150;
+const BAR_W = 200;
+const VALUE_W = 250;
 const ROW_H = 28;
 const MAX_FILESYSTEMS = 6;
 
@@ -32,11 +34,11 @@ export function gaugeRows(data: Pick<NodeData, 'conntrack' | 'pids' | 'filesyste
   }
   if (data.pids) {
     const { used, max, processes } = data.pids;
-    rows.push({ label: 'PIDs (threads)', ratio: used / max, detail: `${formatCount(used)} of pid_max ${formatCount(max)} (${formatCount(processes)} processes)` });
+    rows.push({ label: 'PIDs (threads)', ratio: used / max, detail: `${formatCount(used)} of pid_max ${formatCount(max)}`, more: `${formatCount(processes)} processes` });
   }
   const disks = [...data.filesystems].sort((a, b) => b.percent - a.percent).slice(0, MAX_FILESYSTEMS);
   for (const fs of disks) {
-    rows.push({ label: `Disk ${fs.mountpoint}`, ratio: fs.percent / 100, detail: `${formatKib(fs.used)} of ${formatKib(fs.max)} (${fs.device})` });
+    rows.push({ label: `Disk ${fs.mountpoint}`, ratio: fs.percent / 100, detail: `${formatKib(fs.used)} of ${formatKib(fs.max)}`, more: `${fs.device}${fs.fstype ? ` (${fs.fstype})` : ''}` });
   }
   return rows;
 }
@@ -57,11 +59,11 @@ export function drawGauges(nodeName: string, rows: readonly GaugeRow[]): SvgMark
       return el(
         'g',
         { class: `g-row g-${levelOf(row.ratio)}` },
-        el('title', {}, `${row.label}: ${formatPercent(row.ratio)}, ${row.detail}`),
-        el('text', { x: 0, y: y + 15, class: 'g-label' }, clip(row.label, 30)),
+        el('title', {}, `${row.label}: ${formatPercent(row.ratio)}, ${row.detail}${row.more ? `, ${row.more}` : ''}`),
+        el('text', { x: 0, y: y + 15, class: 'g-label' }, clip(row.label, 22)),
         el('rect', { x: LABEL_W, y: y + 2, width: BAR_W, height: 16, rx: 3, class: 'g-track' }),
         el('rect', { x: LABEL_W, y: y + 2, width: Math.max(ratio > 0 ? 2 : 0, BAR_W * ratio), height: 16, rx: 3, class: 'g-fill' }),
-        el('text', { x: LABEL_W + BAR_W + 10, y: y + 15, class: 'g-value' }, el('tspan', { class: 'g-pct' }, formatPercent(row.ratio)), `  ${clip(row.detail, 44)}`),
+        el('text', { x: LABEL_W + BAR_W + 10, y: y + 15, class: 'g-value' }, el('tspan', { class: 'g-pct' }, formatPercent(row.ratio)), `  ${clip(row.detail, 34)}`),
       );
     }),
     marks,

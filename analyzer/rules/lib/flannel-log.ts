@@ -47,7 +47,8 @@ const VXLAN_ROUTE_FAILED = /failed to add vxlanRoute \((\S+\/\d+) -> ([^)\s]+)\)
 const ROUTE_FAILED_STRUCT = /Error adding route to \{[^}]*?Dst: (\S+\/\d+)[^}]*?Gw: (\S+)/;
 const ROUTE_FAILED_PLAIN = /Error adding route to (\S+\/\d+) via ([\d.]+)/;
 
-function routeEvent(line: FlannelLogLine): FlannelRouteEvent | null {
+/** The route a flanneld log line is about, if any. */
+export function flannelRouteEvent(line: FlannelLogLine): FlannelRouteEvent | null {
   let m = SUBNET_ADDED.exec(line.text);
   if (m) return { subnet: m[1]!, gateway: m[2]!, kind: 'added', line };
   m = SUBNET_REMOVED.exec(line.text);
@@ -75,7 +76,7 @@ export function flannelLogs(db: Database): Map<number, FlannelLog> {
     if (backend) log.backend = { type: backend[1]!.toLowerCase(), line };
     const ip = PUBLIC_IP.exec(r.text);
     if (ip) log.publicIp = { iface: ip[1]!, address: ip[2]!, line };
-    const event = routeEvent(line);
+    const event = flannelRouteEvent(line);
     if (event) log.routes.push(event);
     if (r.level === 'error' || r.level === 'fatal') log.lastError = line;
   }

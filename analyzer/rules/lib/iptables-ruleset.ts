@@ -162,7 +162,8 @@ export function listRulesets(db: Database, nodeIds: readonly number[], families:
   return refs.sort((a, b) => a.nodeId - b.nodeId || a.family.localeCompare(b.family) || a.label.localeCompare(b.label));
 }
 
-interface ChainRow {
+/** A row of iptables_chains as SQLite returns it. */
+export interface ChainRow {
   table_name: string;
   chain: string;
   builtin: number | null;
@@ -278,26 +279,97 @@ export function buildTables(chains: readonly ChainRow[], rules: readonly Iptable
   return tables;
 }
 
-/** Reads one rule set; `tables` limits it to some netfilter tables (e.g. ['nat']). */
-export function loadRuleset(db: Database, ref: RulesetRef, tables?: readonly string[]): Ruleset {
-  const tableFilter = tables && tables.length ? ` AND table_name IN (${tables.map(() => '?').join(', ')})` : '';
-  const args = [ref.nodeId, ref.source, ...(tables ?? [])];
-  const chains = db
-    .prepare(`SELECT table_name, chain, builtin, policy, packets, bytes, line FROM iptables_chains WHERE node_id = ? AND source = ?${tableFilter} ORDER BY line`)
-    .all(...args) as ChainRow[];
-  const rules = (
-    db.prepare(`SELECT ${RULE_COLUMNS} FROM iptables_rules WHERE node_id = ? AND source = ?${tableFilter} ORDER BY table_name, chain, position`).all(...args) as RuleRow[]
-  ).map(ruleFromRow);
-  return { ...ref, tables: buildTables(chains, rules) };
+/**
+ * Which rules to read. Reading a 50,000-rule node costs time, and most rules need a few chains:
+ * `chains` and `targets` keep only the rules in those chains or jumping to those targets
+ * (`KUBE-SVC-*` is a prefix). Chain declarations are always read whole, so every chain of the
+ * table is known even when its rules were left out — a ChainGraph over such a table knows only
+ * the edges of the rules read.
+ */
+export interface RuleSelection {
+  tables?: readonly string[];
+  chains?: readonly string[];
+  targets?: readonly string[];
 }
 
-/** Every rule set of the nodes, loaded one at a time (a large node holds 50,000 rules). */
-export function* eachRuleset(
-  db: Database,
-  nodeIds: readonly number[],
-  options: { tables?: readonly string[]; families?: readonly Family[] } = {},
-): Generator<Ruleset> {
-  for (const ref of listRulesets(db, nodeIds, options.families)) yield loadRuleset(db, ref, options.tables);
+function nameCondition(column: string, names: readonly string[], args: unknown[]): string[] {
+  return names.map((n) => {
+    if (n.endsWith('*')) {
+      // GLOB is case-sensitive like chain names; the prefix has no GLOB metacharacters in practice, escape them anyway
+      args.push(n.slice(0, -1).replace(/[[*?]/g, (c) => `[${c}]`) + '*');
+      return `${column} GLOB ?`;
+    }
+    args.push(n);
+    return `${column} = ?`;
+  });
+}
+
+/** Array index of each column in RULE_COLUMNS, for reading raw rows (several times faster than row objects). */
+const COLUMN = Object.fromEntries(RULE_COLUMNS.split(',').map((c, i) => [c.trim(), i])) as Record<keyof RuleRow, number>;
+
+function ruleFromArray(a: unknown[]): IptablesRule {
+  const text = (k: keyof RuleRow) => a[COLUMN[k]] as string | null;
+  const num = (k: keyof RuleRow) => {
+    const v = a[COLUMN[k]];
+    return v === null || v === undefined ? null : Number(v);
+  };
+  const jump = text('jump_kind');
+  return {
+    table: text('table_name') as string,
+    chain: text('chain') as string,
+    position: num('position') as number,
+    spec: text('spec') as string,
+    target: text('target'),
+    targetArgs: text('target_args'),
+    jumpKind: jump === 'goto' ? 'goto' : jump === 'jump' ? 'jump' : null,
+    protocol: text('protocol'),
+    src: text('src'),
+    srcNegated: num('src_negated') === 1,
+    dst: text('dst'),
+    dstNegated: num('dst_negated') === 1,
+    inIface: text('in_iface'),
+    outIface: text('out_iface'),
+    matches: text('matches'),
+    comment: text('comment'),
+    probability: num('probability'),
+    toDestination: text('to_destination'),
+    toSource: text('to_source'),
+    toPorts: text('to_ports'),
+    dport: text('dport'),
+    sport: text('sport'),
+    mark: text('mark'),
+    setMark: text('set_mark'),
+    ctstate: text('ctstate'),
+    matchSet: text('match_set'),
+    packets: num('packets'),
+    bytes: num('bytes'),
+    line: num('line'),
+  };
+}
+
+/** Reads one rule set, or the part of it `selection` names (e.g. `{ tables: ['nat'] }`). */
+export function loadRuleset(db: Database, ref: RulesetRef, selection: RuleSelection = {}): Ruleset {
+  const { tables = [], chains = [], targets = [] } = selection;
+  const tableArgs: unknown[] = [];
+  const tableFilter = tables.length ? ` AND table_name IN (${tables.map((t) => (tableArgs.push(t), '?')).join(', ')})` : '';
+  const chainRows = db
+    .prepare(`SELECT table_name, chain, builtin, policy, packets, bytes, line FROM iptables_chains WHERE node_id = ? AND source = ?${tableFilter} ORDER BY line`)
+    .all(ref.nodeId, ref.source, ...tableArgs) as ChainRow[];
+  const ruleArgs: unknown[] = [...tableArgs];
+  const wanted = [...nameCondition('chain', chains, ruleArgs), ...nameCondition('target', targets, ruleArgs)];
+  const ruleFilter = wanted.length ? ` AND (${wanted.join(' OR ')})` : '';
+  const rules = (
+    db
+      .prepare(`SELECT ${RULE_COLUMNS} FROM iptables_rules WHERE node_id = ? AND source = ?${tableFilter}${ruleFilter}`)
+      .raw()
+      .all(ref.nodeId, ref.source, ...ruleArgs) as unknown[][]
+  ).map(ruleFromArray);
+  return { ...ref, tables: buildTables(chainRows, rules) };
+}
+
+/** Every rule set of the nodes (or the part `selection` names), loaded one at a time: a large node holds 50,000 rules. */
+export function* eachRuleset(db: Database, nodeIds: readonly number[], selection: RuleSelection & { families?: readonly Family[] } = {}): Generator<Ruleset> {
+  for (const ref of listRulesets(db, nodeIds, selection.families)) yield loadRuleset(db, ref, selection);
 }
 
 // ---- how findings name and quote rules ------------------------------------------------------

@@ -118,7 +118,9 @@ export function ipvsServiceLine(s: IpvsService): string {
 
 /** A real server line as `ipvsadm -Ln` prints it: `  -> 10.244.2.9:4443              Masq    0      0          3`. */
 export function ipvsDestLine(d: IpvsDest): string {
-  return `  -> ${hostPort(d.address, d.port, d.family).padEnd(28)}${(d.forward ?? '?').padEnd(8)}${String(d.weight ?? '?').padEnd(7)}${String(d.activeConns ?? '?').padEnd(11)}${d.inactiveConns ?? '?'}`;
+  // ipvsadm's printf: "  -> %-28s %-7s %-6d %-10d %-10d"
+  const cells = [(d.forward ?? '?').padEnd(7), String(d.weight ?? '?').padEnd(6), String(d.activeConns ?? '?').padEnd(10), String(d.inactiveConns ?? '?')];
+  return `  -> ${hostPort(d.address, d.port, d.family).padEnd(28)} ${cells.join(' ')}`;
 }
 
 /** The service with its real servers, as ipvsadm prints them. */

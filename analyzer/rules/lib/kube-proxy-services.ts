@@ -206,7 +206,7 @@ export function probabilityProblems(endpoints: readonly KubeEndpoint[], toleranc
     } else if (p === null) {
       problems.push({ endpoint: ep, expected, problem: `endpoint ${ep.index + 1} of ${n} has no probability and takes every packet: the ${n - ep.index - 1} after it get none` });
     } else if (!probabilityFits(p, n - ep.index, tolerance)) {
-      problems.push({ endpoint: ep, expected, problem: `endpoint ${ep.index + 1} of ${n} has probability ${p.toFixed(11)} where 1/${n - ep.index} = ${expected.toFixed(11)} is due` });
+      problems.push({ endpoint: ep, expected, problem: `endpoint ${ep.index + 1} of ${n} has probability ${p.toFixed(11)} where kube-proxy writes 1/${n - ep.index} = ${expected.toFixed(11)}` });
     }
   }
   return problems;

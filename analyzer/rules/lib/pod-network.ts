@@ -176,6 +176,20 @@ export function routeCovering(routes: readonly RouteRow[], prefix: string): Rout
   return best;
 }
 
+/**
+ * routeCovering() for many lookups on one node: flannel's routes match pod subnets exactly, so an
+ * exact-destination map answers nearly every lookup without scanning the table.
+ */
+export function routeLookup(routes: readonly RouteRow[]): (prefix: string) => RouteRow | null {
+  const exact = new Map<string, RouteRow>();
+  for (const r of routes) {
+    if (r.rt_table !== 'main' || r.dst_prefixlen === 0 || !r.dst_cidr) continue;
+    const seen = exact.get(r.dst_cidr);
+    if (!seen || (r.metric ?? 0) < (seen.metric ?? 0)) exact.set(r.dst_cidr, r);
+  }
+  return (prefix) => exact.get(normalizeCidr(prefix) ?? prefix) ?? routeCovering(routes, prefix);
+}
+
 /** The per-node subnet length of the pod network (the node's own prefix, else flannel's default 24). */
 export function subnetLength(net: PodNetwork): number {
   return (net.subnet && parseCidr(net.subnet)?.prefix) || 24;

@@ -3,19 +3,29 @@
  * folder) and unpacked folders, with a manifest that matches the members unless told otherwise.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, crc32, createGzip, deflateRawSync, gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
+import { afterAll } from 'vitest';
 import type { Manifest, ManifestItem, SnapshotHeader } from '../../../collector/registry/manifest.js';
 
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
+const tempDirs: string[] = [];
+// vitest evaluates this module once per test file: the hook cleans up after that file
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder under the OS temp folder, removed after the test file. */
 export function tempDir(prefix = 'nodesnap-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** One tar entry; `name` is the full name (top folder included). */
