@@ -56,9 +56,10 @@ const DEFAULTS: ViewOptions = { maxErrors: 500, collapseAbove: 400, openNodesUpT
 
 const metaOf = (r: Rule | RuleMeta): RuleMeta => ('meta' in r ? r.meta : r);
 
-function ruleInfoFrom(meta: RuleMeta): RuleInfo {
+function ruleInfoFrom(meta: RuleMeta, anchor: string): RuleInfo {
   return {
     id: meta.id,
+    anchor,
     title: meta.title,
     severity: meta.severity,
     category: meta.category,
@@ -96,7 +97,7 @@ export function buildReportView(input: ReportInput, options: Partial<ViewOptions
   const opts = { ...DEFAULTS, ...options };
   const doc = input.document;
   const db = input.db ?? null;
-  const known = new Map(input.rules.map((r) => [metaOf(r).id, ruleInfoFrom(metaOf(r))] as const));
+  const known = new Map(input.rules.map((r, i) => [metaOf(r).id, ruleInfoFrom(metaOf(r), `rule-${i + 1}`)] as const));
   const titles = new Map(doc.findings.map((f) => [f.rule, f.title] as const));
   const ruleInfo = (id: string): RuleInfo => {
     let info = known.get(id);
@@ -104,6 +105,7 @@ export function buildReportView(input: ReportInput, options: Partial<ViewOptions
       const sample = doc.findings.find((f) => f.rule === id);
       info = {
         id,
+        anchor: `rule-${known.size + 1}`,
         title: titles.get(id) ?? id,
         severity: sample?.severity ?? 'info',
         category: sample?.category ?? id.split('/')[0] ?? '',
@@ -236,6 +238,7 @@ export function buildReportView(input: ReportInput, options: Partial<ViewOptions
     topFindings: findings.filter((f) => !f.suppressed).slice(0, 8),
     findings,
     rules: [...known.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    firedRules: [...new Set(findings.map((f) => f.rule))].sort().map(ruleInfo),
     nodes: nodeViews,
     matrix: nodes.length > 1 ? buildMatrix({ document: doc, findings, nodeData, nodeAnchor, ruleInfo, rulesRun }) : null,
     certTimeline: certTimeline(nodeViews),

@@ -20,6 +20,8 @@ export interface TextBlock {
 
 export interface RuleInfo {
   id: string;
+  /** Anchor of the rule's entry in the rules section: "rule-3". */
+  anchor: string;
   title: string;
   severity: Severity;
   category: string;
@@ -260,6 +262,8 @@ export interface ReportView {
   /** Every finding, in document order (critical first). */
   findings: FindingView[];
   rules: RuleInfo[];
+  /** Rules with findings, for the rules section of a compact report (explanations printed once). */
+  firedRules: RuleInfo[];
   nodes: NodeView[];
   matrix: MatrixView | null;
   certTimeline: CertTimelineView | null;

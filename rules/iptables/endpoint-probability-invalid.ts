@@ -50,7 +50,8 @@ export const meta = {
 export function run(ctx: RuleContext): RuleFinding[] {
   const tolerance = Number(ctx.params.tolerance ?? PROBABILITY_TOLERANCE);
   const findings: RuleFinding[] = [];
-  for (const rs of eachRuleset(ctx.db, ctx.nodeIds, { tables: ['nat'] })) {
+  const sequences = ['KUBE-SVC-*', 'KUBE-SVL-*', 'KUBE-XLB-*'];
+  for (const rs of eachRuleset(ctx.db, ctx.nodeIds, { tables: ['nat'], chains: sequences, targets: sequences })) {
     const nat = rs.tables.get('nat');
     if (!nat) continue;
     for (const svc of kubeServices(nat, new ChainGraph(nat))) {

@@ -110,7 +110,8 @@ function whoWins(nat: IptablesTable, ipvs: boolean): string {
 
 export function run(ctx: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
-  for (const rs of eachRuleset(ctx.db, ctx.nodeIds, { tables: ['nat'] })) {
+  const selection = { tables: ['nat'], chains: ['CNI-DN-*', 'CNI-HOSTPORT-DNAT', 'KUBE-NODEPORTS', 'PREROUTING'], targets: ['KUBE-NODEPORTS'] };
+  for (const rs of eachRuleset(ctx.db, ctx.nodeIds, selection)) {
     const nat = rs.tables.get('nat');
     if (!nat) continue;
     const hps = hostPorts(nat);

@@ -45,10 +45,14 @@ function modeSummary(mode: KubeProxyMode): string {
 export function run(ctx: RuleContext): RuleFinding[] {
   const modes = kubeProxyModes(ctx.db, ctx.nodeIds);
   const findings: RuleFinding[] = [];
-  for (const rs of eachRuleset(ctx.db, ctx.nodeIds, { tables: ['nat'], families: ['ipv4'] })) {
-    const mode = modes.get(rs.nodeId);
-    // IPVS state on the node, and nothing saying kube-proxy actually runs another mode
-    if (!mode || !mode.ipvsState || !wantsIpvs(mode) || (mode.running !== null && mode.running !== 'ipvs')) continue;
+  // IPVS state on the node, and nothing saying kube-proxy actually runs another mode
+  const ipvsNodes = ctx.nodeIds.filter((id) => {
+    const mode = modes.get(id);
+    return !!mode && mode.ipvsState && wantsIpvs(mode) && (mode.running === null || mode.running === 'ipvs');
+  });
+  const selection = { tables: ['nat'], families: ['ipv4'] as const, chains: ['KUBE-SVC-*', 'KUBE-SEP-*', 'KUBE-SERVICES'], targets: ['KUBE-SVC-*', 'KUBE-SEP-*'] };
+  for (const rs of eachRuleset(ctx.db, ipvsNodes, selection)) {
+    const mode = modes.get(rs.nodeId) as KubeProxyMode;
     const nat = rs.tables.get('nat');
     if (!nat) continue;
     const leftovers = [...nat.chains.values()].filter((c) => IPTABLES_MODE_CHAIN.test(c.name));

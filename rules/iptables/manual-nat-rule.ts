@@ -4,7 +4,7 @@
  * docker or flannel put there, or in a user chain whose name belongs to no known manager.
  */
 import { ChainGraph, NAT_TARGETS } from '../../analyzer/rules/lib/iptables-graph.js';
-import { IPTABLES_SOURCES, eachRuleset, ruleLine, ruleResource, tableEvidence, type IptablesRule } from '../../analyzer/rules/lib/iptables-ruleset.js';
+import { IPTABLES_SOURCES, eachRuleset, loadRuleset, ruleLine, ruleResource, tableEvidence, type IptablesRule } from '../../analyzer/rules/lib/iptables-ruleset.js';
 import { hostAddress } from '../../analyzer/rules/lib/kube-proxy-services.js';
 import { builtinRuleManager, chainManager } from '../../analyzer/rules/lib/netfilter-managers.js';
 import { podNetworks } from '../../analyzer/rules/lib/pod-cidr.js';
@@ -70,18 +70,23 @@ function podTarget(rule: IptablesRule, pods: readonly string[]): string | null {
 export function run(ctx: RuleContext): RuleFinding[] {
   const networks = podNetworks(ctx.db, ctx.nodeIds);
   const findings: RuleFinding[] = [];
-  for (const rs of eachRuleset(ctx.db, ctx.nodeIds, { tables: ['nat'] })) {
+  // NAT rules only: a large node's nat table is mostly kube-proxy jumps
+  for (const rs of eachRuleset(ctx.db, ctx.nodeIds, { tables: ['nat'], targets: [...NAT_TARGETS] })) {
     const nat = rs.tables.get('nat');
     if (!nat) continue;
     const pods = (networks.get(rs.nodeId) ?? []).filter((p) => p.family === rs.family).map((p) => p.cidr);
-    const graph = new ChainGraph(nat);
+    let fullGraph: ChainGraph | null = null; // read only when a chain nobody owns holds NAT rules
     for (const chain of nat.chains.values()) {
       if (!chain.builtin && chainManager(chain.name) !== null) continue;
       for (const rule of chain.rules) {
         if (rule.target === null || !NAT_TARGETS.has(rule.target)) continue;
         if (chain.builtin && builtinRuleManager(rule, pods) !== null) continue;
         const where = chain.builtin ? `built-in chain ${chain.name}` : `chain ${chain.name}, which no known manager owns`;
-        const path = chain.builtin ? [] : (graph.pathTo(chain.name) ?? null);
+        let path: IptablesRule[] | null = [];
+        if (!chain.builtin) {
+          fullGraph ??= new ChainGraph(loadRuleset(ctx.db, rs, { tables: ['nat'] }).tables.get('nat') ?? nat);
+          path = fullGraph.pathTo(chain.name);
+        }
         const notes: string[] = [];
         const pod = podTarget(rule, pods);
         if (pod) notes.push(`${rule.toDestination} is a pod address (pod network ${pod}): the rule breaks when the pod is rescheduled`);

@@ -64,7 +64,8 @@ function masqueradeForMark(rules: readonly IptablesRule[], mark: string): Iptabl
 
 export function run(ctx: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
-  for (const rs of eachRuleset(ctx.db, ctx.nodeIds, { tables: ['nat'] })) {
+  const selection = { tables: ['nat'], chains: ['POSTROUTING', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'], targets: ['KUBE-POSTROUTING'] };
+  for (const rs of eachRuleset(ctx.db, ctx.nodeIds, selection)) {
     const nat = rs.tables.get('nat');
     const post = nat?.chain('KUBE-POSTROUTING');
     if (!nat || !post) continue;
@@ -72,7 +73,8 @@ export function run(ctx: RuleContext): RuleFinding[] {
     const mark = normaliseMark(markRule?.setMark ?? DEFAULT_MARK);
     const graph = new ChainGraph(nat);
     const masq = masqueradeForMark(post.rules, mark);
-    const reached = graph.entryPoints('KUBE-POSTROUTING').includes('POSTROUTING');
+    // a jump from a user chain counts as reaching it: that chain's own callers were not read
+    const reached = graph.callers('KUBE-POSTROUTING').some((e) => e.from === 'POSTROUTING' || !nat.chain(e.from)?.builtin);
     if (masq && reached) continue;
 
     const problems: string[] = [];

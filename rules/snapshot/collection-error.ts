@@ -198,7 +198,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function troubleMessage(source: string, t: SourceTrouble): string {
   const consequence =
     t.members > 0
-      ? `only the ${plural(t.rows, 'row')} read were analysed, so what rules count from it is a lower bound`
+      ? `only the ${plural(t.rows, 'row')} read ${t.rows === 1 ? 'was' : 'were'} analysed, so what rules count from it is a lower bound`
       : 'nothing of it was analysed and rules that need it are skipped';
   return `${source}: ${t.what.join('; ')}: ${consequence}`;
 }
@@ -265,7 +265,7 @@ export function run(ctx: RuleContext): RuleFinding[] {
   }
 
   const errors = db
-    .prepare(`SELECT node_id, member, kind, message, line FROM errors WHERE kind IN ('parse', 'limit') ORDER BY node_id, member, line`)
+    .prepare(`SELECT node_id, member, kind, message, line FROM errors WHERE kind IN ('parse', 'limit') ORDER BY node_id, member, line IS NULL, line`)
     .all() as ErrorRow[];
   // per node, member and kind: the first error and how many there were
   const byMember = new Map<string, { first: ErrorRow; count: number; source: string }>();
@@ -274,10 +274,13 @@ export function run(ctx: RuleContext): RuleFinding[] {
     const source = (e.member && sourceOfMember(e.member)) || 'snapshot';
     const key = `${e.node_id}\0${e.member ?? ''}\0${e.kind}`;
     const seen = byMember.get(key);
-    if (seen) seen.count++;
-    else byMember.set(key, { first: e, count: 1, source });
+    // the loader records the first malformed lines of a member, then one row counting the rest
+    const more = e.kind === 'parse' && e.line === null ? /^(\d+) more malformed line/.exec(e.message) : null;
+    const weight = more ? Number(more[1]) : 1;
+    if (seen) seen.count += weight;
+    else byMember.set(key, { first: e, count: weight, source });
     const t = troubleOf(e.node_id, source);
-    if ((seen?.count ?? 1) <= 5) t.evidence.push(`${e.member ?? '(snapshot)'}${e.line ? `:${e.line}` : ''}: ${e.kind} error: ${e.message}`);
+    if (!more && (seen?.count ?? 1) <= 5) t.evidence.push(`${e.member ?? '(snapshot)'}${e.line ? `:${e.line}` : ''}: ${e.kind} error: ${e.message}`);
   }
   for (const { first: e, count, source } of byMember.values()) {
     const t = troubleOf(e.node_id, source);

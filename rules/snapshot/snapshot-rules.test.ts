@@ -68,8 +68,11 @@ describe('snapshot/integrity-mismatch', () => {
     const dir = tempDir();
     const file = join(dir, 'photo.tar.gz');
     writeFileSync(file, 'this is not gzip data at all\n');
-    const damage = of(await findingsFor([file]), 'integrity-mismatch');
+    const findings = await findingsFor([file]);
+    const damage = of(findings, 'integrity-mismatch');
     expect(damage).toHaveLength(1);
+    // every source is missing because nothing could be read: that is this finding, not a collection problem
+    expect(of(findings, 'collection-error')).toEqual([]);
     expect(damage[0]!.resource).toBe(file);
     expect(damage[0]!.message).toMatch(/nothing of this node was analysed/);
   });
@@ -93,7 +96,7 @@ describe('snapshot/collection-error', () => {
     const top = writeFolder(dir, snapshotEntries({ hostname: 'node-s', members: [uname, hostname, { member: 'sysctl/sysctl.txt', data: `net.ipv4.ip_forward = 1\n${garbage}` }] }));
     const found = of(await findingsFor([top]), 'collection-error').filter((f) => f.resource === 'sysctl');
     expect(found).toHaveLength(1);
-    expect(found[0]!.message).toMatch(/lines of sysctl\/sysctl\.txt did not parse/);
+    expect(found[0]!.message).toMatch(/^sysctl: 1000 lines of sysctl\/sysctl\.txt did not parse \(first at line 2: /);
     expect(found[0]!.evidence.split('\n').length).toBeLessThan(10);
   });
 

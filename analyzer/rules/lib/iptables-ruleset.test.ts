@@ -53,7 +53,7 @@ describe('listRulesets', () => {
 describe('loadRuleset', () => {
   it('reads chains in order with their rules, limited to the tables asked for', () => {
     const [main] = listRulesets(loaded.db, [1]);
-    const rs = loadRuleset(loaded.db, main!, ['nat']);
+    const rs = loadRuleset(loaded.db, main!, { tables: ['nat'] });
     expect([...rs.tables.keys()]).toEqual(['nat']);
     const nat = rs.tables.get('nat')!;
     const pre = nat.chain('PREROUTING')!;
