@@ -1,5 +1,12 @@
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { runRules } from '../rules/engine.js';
+import { loadAllRules } from '../rules/load-rules.js';
+import { buildAnalysisDocument } from '../rules/report-json.js';
+import { formatFindingsText } from '../rules/report-text.js';
+import { expiredSuppressions, loadSuppressions, suppressionMatcher } from '../rules/suppress.js';
+import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
 import { printableName } from '../archive/member-name.js';
 import { analyzeInputs } from '../load/analyze-inputs.js';
 import { formatErrorLine } from '../load/error-record.js';
@@ -9,6 +16,36 @@ import { EXIT, type CommandResult } from './main.js';
 interface AnalyzeFlags {
   db?: string;
   jobs?: string;
+  rules: string[];
+  builtinRules: boolean;
+  json?: string;
+  failOn?: string;
+  suppress?: string;
+  param: string[];
+  quiet?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+class UsageError extends Error {}
+
+/** --param kernel/somaxconn-low.min=2048 -> { 'kernel/somaxconn-low.min': 2048 } */
+function parseParams(list: readonly string[]): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
+  for (const item of list) {
+    const m = /^([a-z0-9-]+\/[a-z0-9-]+\.[a-z][a-z0-9_]*)=(.*)$/.exec(item);
+    if (!m) throw new UsageError(`--param takes RULE-ID.NAME=VALUE, got ${JSON.stringify(item)}`);
+    const raw = m[2] as string;
+    out[m[1] as string] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  }
+  return out;
+}
+
+function parseFailOn(text: string | undefined): Severity | null | undefined {
+  if (text === undefined || text === 'never') return undefined;
+  return (SEVERITIES as readonly string[]).includes(text) ? (text as Severity) : null;
 }
 
 function parseJobs(text: string | undefined): number | null {
@@ -45,22 +82,49 @@ export function registerAnalyze(program: Command, result: CommandResult): void {
     .argument('<inputs...>', 'snapshot tarballs (.tar.gz, .tgz, .tar), unpacked snapshot folders, or folders holding either')
     .option('--db <file>', 'write the database to FILE (re-analyzing a tarball replaces its node); default: in memory')
     .option('--jobs <n>', 'worker threads reading inputs in parallel (default: number of CPUs)')
+    .option('--rules <dir>', 'also run the rules of this folder (repeatable)', collect, [])
+    .option('--no-builtin-rules', 'run only the rules given with --rules')
+    .option('--param <rule.name=value>', 'override a rule parameter, e.g. kernel/conntrack-table-near-full.threshold=0.9 (repeatable)', collect, [])
+    .option('--suppress <file>', 'accepted findings (YAML/JSON: rule, node and resource globs, reason, optional expires)')
+    .option('--json <file>', 'write the findings document (nodes, findings, skipped, errors) as JSON; - for stdout')
+    .option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above: info, low, medium, high, critical (default: never)')
+    .option('--quiet', 'print no per-node summary and no findings (errors still go to stderr)')
     .action(async (inputs: string[], flags: AnalyzeFlags) => {
       const jobs = parseJobs(flags.jobs);
-      if (jobs === null) {
-        process.stderr.write(`nodesnap analyze: --jobs must be a whole number from 1, got ${JSON.stringify(flags.jobs)}\n`);
-        result.code = EXIT.usage;
-        return;
-      }
+      const failOn = parseFailOn(flags.failOn);
       try {
+        if (jobs === null) throw new UsageError(`--jobs must be a whole number from 1, got ${JSON.stringify(flags.jobs)}`);
+        if (failOn === null) throw new UsageError(`--fail-on must be one of never, ${SEVERITIES.join(', ')}, got ${JSON.stringify(flags.failOn)}`);
+        const params = parseParams(flags.param);
+        const now = new Date();
+        const suppressions = flags.suppress ? loadSuppressions(flags.suppress) : [];
+        for (const s of expiredSuppressions(suppressions, now)) {
+          process.stderr.write(`nodesnap analyze: suppression of ${s.rule} expired on ${s.expires}: no longer applied\n`);
+        }
+        // rules load before the (long) analysis so that a broken rule file fails fast
+        const rules = await loadAllRules(flags.rules, flags.builtinRules);
         const run = await analyzeInputs(inputs, {
           db: flags.db,
           jobs,
           onError: (e) => process.stderr.write(`${formatErrorLine(e)}\n`),
         });
-        run.db.close();
-        process.stdout.write(formatSummary(run.nodes, flags.db));
-        result.code = EXIT.ok;
+        try {
+          const out = runRules(run.db, rules, { params, suppress: suppressionMatcher(suppressions, now) });
+          const doc = buildAnalysisDocument(run.db, rules, out, now);
+          if (flags.json) {
+            const text = JSON.stringify(doc, null, 2) + '\n';
+            if (flags.json === '-') process.stdout.write(text);
+            else writeFileSync(flags.json, text);
+          }
+          if (!flags.quiet && flags.json !== '-') {
+            process.stdout.write(formatSummary(run.nodes, flags.db));
+            process.stdout.write(formatFindingsText(doc));
+          }
+          const failing = failOn ? doc.findings.filter((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn)) : [];
+          result.code = failing.length ? EXIT.findings : EXIT.ok;
+        } finally {
+          run.db.close();
+        }
       } catch (err) {
         process.stderr.write(`nodesnap analyze: ${err instanceof Error ? err.message : String(err)}\n`);
         result.code = EXIT.usage;

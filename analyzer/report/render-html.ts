@@ -69,6 +69,11 @@ function compile(dir: string): Compiled {
   hbs.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ', ') : ''));
   hbs.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
   hbs.registerHelper('level', (ratio: unknown) => levelOf(Number(ratio)));
+  // 0..10: which tenth of a usage bar is filled; 9 from 90%, 10 only when full
+  hbs.registerHelper('decile', (ratio: unknown) => {
+    const r = Number(ratio);
+    return Number.isFinite(r) ? String(Math.max(0, Math.min(10, r >= 1 ? 10 : Math.floor(r * 10)))) : '0';
+  });
   // only web links become anchors: a reference could be any text
   hbs.registerHelper('isLink', (url: unknown) => typeof url === 'string' && /^https?:\/\/[^\s"<>]+$/.test(url));
 

@@ -40,43 +40,45 @@ interface Candidate {
   match: RuleMatch;
 }
 
-/** A /32 (/128) destination, the key under which most large chains (kube-proxy's) can be looked up. */
-function hostKey(m: RuleMatch): string | null {
-  const d = m.dst;
-  return d !== null && !d.negated && /\/(32|128)$/.test(d.value) ? d.value : null;
+/** A /32 (/128) destination, the key under which most large chains (kube-proxy's) can be looked up; read from the columns, before any parsing. */
+function hostKey(rule: IptablesRule): string | null {
+  return rule.dst !== null && !rule.dstNegated && /\/(32|128)$/.test(rule.dst) ? rule.dst : null;
 }
 
-/** For each rule of a chain that an earlier terminal rule shadows: [shadowed, shadowing]. */
+/**
+ * For each rule of a chain that an earlier terminal rule shadows: [shadowed, shadowing].
+ * A rule is parsed only when some earlier terminal rule could cover it, and a terminal rule only
+ * when rules follow it: kube-proxy's tens of thousands of two-rule chains cost almost nothing.
+ */
 function shadowedRules(rules: readonly IptablesRule[], budget: number): [IptablesRule, IptablesRule][] {
   const out: [IptablesRule, IptablesRule][] = [];
   // earlier terminal rules: those with a single-host destination are looked up by it, the rest are compared with every rule
   const wide: Candidate[] = [];
   const byHost = new Map<string, Candidate[]>();
   let comparisons = 0;
-  for (const rule of rules) {
+  rules.forEach((rule, index) => {
+    const key = hostKey(rule);
+    const candidates = key === null ? wide : [...wide, ...(byHost.get(key) ?? [])];
+    const terminal = isTerminal(rule) && index < rules.length - 1;
+    if (candidates.length === 0 && !terminal) return;
     const match = parseRuleMatch(rule.spec);
-    if (match.understood) {
-      const key = hostKey(match);
-      const candidates = key === null ? wide : [...wide, ...(byHost.get(key) ?? [])];
-      for (const c of candidates) {
-        if (++comparisons > budget) return out;
-        if (matchCovers(c.match, match)) {
-          out.push([rule, c.rule]);
-          break;
-        }
+    if (!match.understood) return;
+    for (const c of candidates) {
+      if (++comparisons > budget) return;
+      if (matchCovers(c.match, match)) {
+        out.push([rule, c.rule]);
+        return; // a rule that never matches shadows nothing either
       }
     }
-    if (isTerminal(rule) && match.understood) {
-      const key = hostKey(match);
-      const candidate = { rule, match };
-      if (key === null) wide.push(candidate);
-      else {
-        const list = byHost.get(key);
-        if (list) list.push(candidate);
-        else byHost.set(key, [candidate]);
-      }
+    if (!terminal) return;
+    const candidate = { rule, match };
+    if (key === null) wide.push(candidate);
+    else {
+      const list = byHost.get(key);
+      if (list) list.push(candidate);
+      else byHost.set(key, [candidate]);
     }
-  }
+  });
   return out;
 }
 
