@@ -6,6 +6,6 @@
 export type { RedactionRule, SubstituteRule, BlockRule, NextLineRule, Substitution } from './types.js';
 export { REDACTION_RULES, REDACTED, REDACTED_PRIVATE_KEY } from './rules.js';
 export { createRedactor, redactText, type Redactor } from './redactor.js';
-export { isPrivateKeyPath } from './private-key-path.js';
+export { isPrivateKeyPath, PRIVATE_KEY_NAME_ERES } from './private-key-path.js';
 export { sedProgram, grepCountPattern, ruleIgnoresCase } from './sed.js';
 export { MAX_RECORDED_LINES } from './line-redactor.js';

@@ -8,17 +8,24 @@
  * A `*-key.crt` name is not treated as a key (it is a certificate by extension); if it does hold a
  * key, the PEM rule removes it.
  */
-const KEY_NAME_PATTERNS: readonly RegExp[] = [
-  /\.key$/i, // apiserver.key, sa.key, etcd/peer.key
-  /[-_.]key\.pem$/i, // admin-key.pem, etcd_key.pem, server.key.pem
-  /^key\.pem$/i, // docker TLS key.pem
-  /^(private|priv)[-_.]?key/i, // private.key.pem, privkey.pem (letsencrypt)
-  /^privkey\d*\.pem$/i,
-  /^id_(rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk|xmss)$/i, // ssh keys (their .pub is fine)
-  /^ssh_host_[a-z0-9]+_key$/i,
-  /\.(p12|pfx|jks|keystore|pk8|ppk|p8)$/i, // key stores and bare PKCS#8
-  /^secring\.gpg$/i,
-];
+
+/**
+ * The names, as ERE in the subset shared with JavaScript (see types.ts), matched against the
+ * BASE name without regard to case. The sh collector uses the same strings.
+ */
+export const PRIVATE_KEY_NAME_ERES: readonly string[] = Object.freeze([
+  '\\.key$', // apiserver.key, sa.key, etcd/peer.key
+  '[-_.]key\\.pem$', // admin-key.pem, etcd_key.pem, server.key.pem
+  '^key\\.pem$', // docker TLS key.pem
+  '^(private|priv)[-_.]?key', // private.key.pem, privkey.pem (letsencrypt)
+  '^privkey[0-9]*\\.pem$',
+  '^id_(rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk|xmss)$', // ssh keys (their .pub is fine)
+  '^ssh_host_[a-z0-9]+_key$',
+  '\\.(p12|pfx|jks|keystore|pk8|ppk|p8)$', // key stores and bare PKCS#8
+  '^secring\\.gpg$',
+]);
+
+const KEY_NAME_PATTERNS: readonly RegExp[] = PRIVATE_KEY_NAME_ERES.map((ere) => new RegExp(ere, 'i'));
 
 export function isPrivateKeyPath(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);

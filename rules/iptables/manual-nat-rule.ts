@@ -6,6 +6,7 @@
 import { ChainGraph, NAT_TARGETS } from '../../analyzer/rules/lib/iptables-graph.js';
 import { IPTABLES_SOURCES, eachRuleset, loadRuleset, ruleLine, ruleResource, tableEvidence, type IptablesRule } from '../../analyzer/rules/lib/iptables-ruleset.js';
 import { hostAddress } from '../../analyzer/rules/lib/kube-proxy-services.js';
+import { loadAddrs } from '../../analyzer/rules/lib/ip-text.js';
 import { builtinRuleManager, chainManager } from '../../analyzer/rules/lib/netfilter-managers.js';
 import { podNetworks } from '../../analyzer/rules/lib/pod-cidr.js';
 import { cidrContains } from '../../analyzer/parsers/shared/cidr.js';
@@ -67,8 +68,26 @@ function podTarget(rule: IptablesRule, pods: readonly string[]): string | null {
   return pods.find((p) => cidrContains(p, address)) ?? null;
 }
 
+/** Connected subnets per interface and node, from ip addr (absent when it was not collected). */
+function interfaceSubnets(ctx: RuleContext): Map<number, Map<string, string[]>> {
+  const out = new Map<number, Map<string, string[]>>();
+  let addrs: ReturnType<typeof loadAddrs>;
+  try {
+    addrs = loadAddrs(ctx.db, "family IN ('inet', 'inet6')");
+  } catch {
+    return out;
+  }
+  for (const [nodeId, rows] of addrs) {
+    const byIface = new Map<string, string[]>();
+    for (const a of rows) byIface.set(a.ifname, [...(byIface.get(a.ifname) ?? []), a.cidr]);
+    out.set(nodeId, byIface);
+  }
+  return out;
+}
+
 export function run(ctx: RuleContext): RuleFinding[] {
   const networks = podNetworks(ctx.db, ctx.nodeIds);
+  const subnets = interfaceSubnets(ctx);
   const findings: RuleFinding[] = [];
   // NAT rules only: a large node's nat table is mostly kube-proxy jumps
   for (const rs of eachRuleset(ctx.db, ctx.nodeIds, { tables: ['nat'], targets: [...NAT_TARGETS] })) {
@@ -80,7 +99,7 @@ export function run(ctx: RuleContext): RuleFinding[] {
       if (!chain.builtin && chainManager(chain.name) !== null) continue;
       for (const rule of chain.rules) {
         if (rule.target === null || !NAT_TARGETS.has(rule.target)) continue;
-        if (chain.builtin && builtinRuleManager(rule, pods) !== null) continue;
+        if (chain.builtin && builtinRuleManager(rule, { podNetworks: pods, interfaceSubnets: subnets.get(rs.nodeId) }) !== null) continue;
         const where = chain.builtin ? `built-in chain ${chain.name}` : `chain ${chain.name}, which no known manager owns`;
         let path: IptablesRule[] | null = [];
         if (!chain.builtin) {

@@ -61,10 +61,11 @@ describe('route and cni rules on the samples', () => {
     expect(f[0]!.message).toMatch(/flannel\.1 is DOWN/);
   });
 
-  // samples/README.md says worker-2's cni0 has MTU 1500, but its ip-link.txt, ip-addr.txt and
-  // bridge-link.txt all print cni0 (and its veth) with mtu 1450: the sample needs that change
-  // before route/vxlan-mtu-mismatch can fire there (its fixtures cover the rule meanwhile).
-  it.todo('worker-2: cni0 MTU 1500 is larger than flannel.1 (1450)');
+  it('worker-2: cni0 MTU 1500 is larger than flannel.1 (1450)', () => {
+    const f = of('worker-2', 'route/vxlan-mtu-mismatch');
+    expect(f.map((x) => x.resource)).toContain('cni0');
+    expect(f.find((x) => x.resource === 'cni0')!.message).toMatch(/1500.*1450/);
+  });
 
   it('worker-3: flannel has no lease, so flannel.1 is missing and no pod subnet is routed', () => {
     const missing = of('worker-3', 'route/overlay-interface-down');

@@ -131,12 +131,16 @@ interface SkipGroup {
   evidence: string[];
 }
 
+function emptyView(): NodeView {
+  return { ok: new Set(), modulesKnown: false, modules: new Set(), iptablesBackend: null, nvidiaDevices: false, collectorVersion: null };
+}
+
 function nodeViews(ctx: RuleContext): Map<number, NodeView> {
   const { db } = ctx;
   const views = new Map<number, NodeView>();
   const at = (id: number) => {
     let v = views.get(id);
-    if (!v) views.set(id, (v = { ok: new Set(), modulesKnown: false, modules: new Set(), iptablesBackend: null, nvidiaDevices: false, collectorVersion: null }));
+    if (!v) views.set(id, (v = emptyView()));
     return v;
   };
   for (const n of db.prepare('SELECT node_id, collector_version FROM nodes').all() as { node_id: number; collector_version: string | null }[]) {
@@ -210,32 +214,31 @@ function skipMessage(g: SkipGroup, view: NodeView): string {
   return `${list(g.sources)} ${one ? 'was' : 'were'} not collected (${g.reason}), so rules that need ${one ? 'it' : 'them'} are skipped${note}`;
 }
 
-export function run(ctx: RuleContext): RuleFinding[] {
-  const { db } = ctx;
-  const includeExpected = ctx.params.include_expected_skips === true || ctx.params.include_expected_skips === 1;
-  const wanted = new Set(ctx.nodeIds);
-  const views = nodeViews(ctx);
-  const viewOf = (id: number): NodeView =>
-    views.get(id) ?? { ok: new Set(), modulesKnown: false, modules: new Set(), iptablesBackend: null, nvidiaDevices: false, collectorVersion: null };
+/** What the analysis could not see, per node: troubled sources and groups of skipped ones. */
+class Gaps {
+  readonly troubles = new Map<number, Map<string, SourceTrouble>>();
+  readonly skips = new Map<number, Map<string, SkipGroup>>();
 
-  const troubles = new Map<number, Map<string, SourceTrouble>>();
-  const troubleOf = (nodeId: number, source: string): SourceTrouble => {
-    let perNode = troubles.get(nodeId);
-    if (!perNode) troubles.set(nodeId, (perNode = new Map()));
+  trouble(nodeId: number, source: string): SourceTrouble {
+    let perNode = this.troubles.get(nodeId);
+    if (!perNode) this.troubles.set(nodeId, (perNode = new Map()));
     let t = perNode.get(source);
     if (!t) perNode.set(source, (t = { what: [], evidence: [], rows: 0, members: 0 }));
     return t;
-  };
-  const skips = new Map<number, Map<string, SkipGroup>>();
-  const skipGroup = (nodeId: number, reason: string): SkipGroup => {
-    let perNode = skips.get(nodeId);
-    if (!perNode) skips.set(nodeId, (perNode = new Map()));
+  }
+
+  skipped(nodeId: number, reason: string): SkipGroup {
+    let perNode = this.skips.get(nodeId);
+    if (!perNode) this.skips.set(nodeId, (perNode = new Map()));
     let g = perNode.get(reason);
     if (!g) perNode.set(reason, (g = { reason, sources: [], evidence: [] }));
     return g;
-  };
+  }
+}
 
-  const items = db
+/** Manifest items that failed, timed out, were truncated or skipped. */
+function addItems(ctx: RuleContext, gaps: Gaps, wanted: Set<number>, viewOf: (id: number) => NodeView, includeExpected: boolean): void {
+  const items = ctx.db
     .prepare(
       `SELECT node_id, source, item, path, member, status, reason, truncated, rows FROM files
         WHERE role IN ('item', 'output', 'file') AND source <> 'snapshot'
@@ -248,12 +251,12 @@ export function run(ctx: RuleContext): RuleFinding[] {
     if (r.status === 'skipped') {
       const reason = r.reason ?? 'no reason given';
       if (!includeExpected && hidesNothing(r.source, reason, viewOf(r.node_id))) continue;
-      const g = skipGroup(r.node_id, reason);
+      const g = gaps.skipped(r.node_id, reason);
       if (!g.sources.includes(r.source)) g.sources.push(r.source);
       g.evidence.push(itemEvidence(r));
       continue;
     }
-    const t = troubleOf(r.node_id, r.source);
+    const t = gaps.trouble(r.node_id, r.source);
     if (r.status === 'timeout') t.what.push(`${itemInSource(r)}${timeoutText(r.reason)}`);
     else if (r.status === 'failed') t.what.push(`${itemInSource(r)}failed${r.reason ? ` (${r.reason})` : ''}`);
     if (r.truncated) t.what.push(`${itemInSource(r)}output was cut at its size cap`);
@@ -263,11 +266,13 @@ export function run(ctx: RuleContext): RuleFinding[] {
     }
     t.evidence.push(itemEvidence(r));
   }
+}
 
-  const errors = db
+/** Parse and limit errors, one sentence per member and kind with a count. */
+function addErrors(ctx: RuleContext, gaps: Gaps, wanted: Set<number>): void {
+  const errors = ctx.db
     .prepare(`SELECT node_id, member, kind, message, line FROM errors WHERE kind IN ('parse', 'limit') ORDER BY node_id, member, line IS NULL, line`)
     .all() as ErrorRow[];
-  // per node, member and kind: the first error and how many there were
   const byMember = new Map<string, { first: ErrorRow; count: number; source: string }>();
   for (const e of errors) {
     if (!wanted.has(e.node_id)) continue;
@@ -279,57 +284,70 @@ export function run(ctx: RuleContext): RuleFinding[] {
     const weight = more ? Number(more[1]) : 1;
     if (seen) seen.count += weight;
     else byMember.set(key, { first: e, count: weight, source });
-    const t = troubleOf(e.node_id, source);
-    if (!more && (seen?.count ?? 1) <= 5) t.evidence.push(`${e.member ?? '(snapshot)'}${e.line ? `:${e.line}` : ''}: ${e.kind} error: ${e.message}`);
+    if (!more && (seen?.count ?? 1) <= 5) gaps.trouble(e.node_id, source).evidence.push(`${e.member ?? '(snapshot)'}${e.line ? `:${e.line}` : ''}: ${e.kind} error: ${e.message}`);
   }
   for (const { first: e, count, source } of byMember.values()) {
-    const t = troubleOf(e.node_id, source);
+    const t = gaps.trouble(e.node_id, source);
     const member = e.member ?? source;
     if (e.kind === 'limit') t.what.push(`${member}: ${e.message}`);
     else if (count === 1) t.what.push(`${e.line ? `line ${e.line} of ` : ''}${member} did not parse (${e.message})`);
     else t.what.push(`${count} lines of ${member} did not parse (first${e.line ? ` at line ${e.line}` : ''}: ${e.message})`);
     if (count > 5) t.evidence.push(`... ${count - 5} more ${e.kind} errors in ${member}`);
   }
-  // members read for sources that only had errors: the consequence depends on whether anything was read
-  const read = db.prepare(`SELECT node_id, source, COUNT(*) AS members, COALESCE(SUM(rows), 0) AS rows FROM files WHERE member IS NOT NULL AND role IN ('output', 'file') GROUP BY node_id, source`).all() as {
-    node_id: number;
-    source: string;
-    members: number;
-    rows: number;
-  }[];
+  // sources that only had errors: the consequence depends on whether anything was read
+  const read = ctx.db
+    .prepare(`SELECT node_id, source, COUNT(*) AS members, COALESCE(SUM(rows), 0) AS rows FROM files WHERE member IS NOT NULL AND role IN ('output', 'file') GROUP BY node_id, source`)
+    .all() as { node_id: number; source: string; members: number; rows: number }[];
   for (const r of read) {
-    const t = troubles.get(r.node_id)?.get(r.source);
+    const t = gaps.troubles.get(r.node_id)?.get(r.source);
     if (t && t.members === 0) {
       t.members = r.members;
       t.rows = r.rows;
     }
   }
+}
 
-  const statuses = db.prepare(`SELECT node_id, source, status, reason FROM source_status WHERE status IN ('missing', 'parse_error') ORDER BY node_id, source`).all() as StatusRow[];
+/** Sources that did not parse at all, and sources the manifest does not know. */
+function addStatuses(ctx: RuleContext, gaps: Gaps, wanted: Set<number>, includeExpected: boolean): void {
+  const statuses = ctx.db
+    .prepare(`SELECT node_id, source, status, reason FROM source_status WHERE status IN ('missing', 'parse_error') ORDER BY node_id, source`)
+    .all() as StatusRow[];
   for (const s of statuses) {
     if (!wanted.has(s.node_id)) continue;
     if (s.status === 'parse_error') {
-      const t = troubleOf(s.node_id, s.source);
+      const t = gaps.trouble(s.node_id, s.source);
       if (!t.what.length) t.what.push(`no member of it could be parsed${s.reason ? ` (${s.reason})` : ''}`);
       continue;
     }
     // listed-but-absent, no manifest, unreadable input: snapshot/integrity-mismatch reports the cause
     if (s.reason !== null && !s.reason.startsWith('not collected')) continue;
     if (!includeExpected && SPEC.get(s.source)?.onDemand) continue;
-    const g = skipGroup(s.node_id, 'not in manifest.json');
-    g.sources.push(s.source);
+    gaps.skipped(s.node_id, NOT_IN_MANIFEST).sources.push(s.source);
   }
+}
+
+const NOT_IN_MANIFEST = 'not in manifest.json';
+
+export function run(ctx: RuleContext): RuleFinding[] {
+  const includeExpected = ctx.params.include_expected_skips === true || ctx.params.include_expected_skips === 1;
+  const wanted = new Set(ctx.nodeIds);
+  const views = nodeViews(ctx);
+  const viewOf = (id: number): NodeView => views.get(id) ?? emptyView();
+  const gaps = new Gaps();
+  addItems(ctx, gaps, wanted, viewOf, includeExpected);
+  addErrors(ctx, gaps, wanted);
+  addStatuses(ctx, gaps, wanted, includeExpected);
 
   const findings: RuleFinding[] = [];
-  for (const [nodeId, perNode] of troubles) {
+  for (const [nodeId, perNode] of gaps.troubles) {
     for (const [source, t] of perNode) {
       findings.push({ node_id: nodeId, resource: source, message: troubleMessage(source, t), evidence: [describe(source), ...t.evidence].join('\n') });
     }
   }
-  for (const [nodeId, perNode] of skips) {
+  for (const [nodeId, perNode] of gaps.skips) {
     const view = viewOf(nodeId);
     for (const g of perNode.values()) {
-      if (g.reason === 'not in manifest.json') {
+      if (g.reason === NOT_IN_MANIFEST) {
         const who = view.collectorVersion ? `collector ${view.collectorVersion}` : 'the collector';
         findings.push({
           node_id: nodeId,

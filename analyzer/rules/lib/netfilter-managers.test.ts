@@ -28,14 +28,21 @@ describe('builtinRuleManager', () => {
 
   it('tightens the uncommented flannel shapes to the pod network when it is known', () => {
     const [masq] = nat('*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE\nCOMMIT\n');
-    expect(builtinRuleManager(masq!, ['10.244.0.0/16'])).toBe('flannel');
-    expect(builtinRuleManager(masq!, ['172.30.0.0/16'])).toBeNull();
+    expect(builtinRuleManager(masq!, { podNetworks: ['10.244.0.0/16'] })).toBe('flannel');
+    expect(builtinRuleManager(masq!, { podNetworks: ['172.30.0.0/16'] })).toBeNull();
+  });
+
+  it("recognises docker's masquerade of any bridge's own subnet (dockerd -b cbr0)", () => {
+    const [masq] = nat('*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.244.1.0/24 ! -o cbr0 -j MASQUERADE\nCOMMIT\n');
+    expect(builtinRuleManager(masq!)).toBeNull();
+    expect(builtinRuleManager(masq!, { interfaceSubnets: new Map([['cbr0', ['10.244.1.0/24']]]) })).toBe('docker');
+    expect(builtinRuleManager(masq!, { interfaceSubnets: new Map([['cbr0', ['10.244.2.0/24']]]) })).toBeNull();
   });
 
   it('leaves hand-made NAT unowned', () => {
     const rules = nat(sampleMember('worker-5', 'iptables-save/iptables-save.txt')).filter((r) => r.target === 'DNAT' && r.chain === 'PREROUTING');
     expect(rules).toHaveLength(1);
-    expect(builtinRuleManager(rules[0]!, ['10.244.0.0/16'])).toBeNull();
+    expect(builtinRuleManager(rules[0]!, { podNetworks: ['10.244.0.0/16'] })).toBeNull();
     const seed = nat(netfilterFixture('iptables-save-v1.8.9-seed000-seed001.txt')).filter((r) => r.chain === 'POSTROUTING' && r.target === 'SNAT');
     expect(builtinRuleManager(seed[0]!)).toBeNull();
   });

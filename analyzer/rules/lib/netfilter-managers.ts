@@ -5,13 +5,13 @@
  * where every manager only adds a few rules, a rule is recognised by its comment or by the exact
  * shape its manager writes (verbatim):
  *
- *   docker:   -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+ *   docker:   -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE     (any bridge: -b cbr0, br-<network id>)
  *             -A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE
  *   flannel:  -A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
  *             -A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE          (flannel before 0.15, no comment)
  *             -A POSTROUTING ! -s 10.244.0.0/16 -d 10.244.0.0/16 -j MASQUERADE
  */
-import { cidrContains } from '../../parsers/shared/cidr.js';
+import { cidrContains, normalizeCidr } from '../../parsers/shared/cidr.js';
 import type { IptablesRule } from './iptables-ruleset.js';
 
 export interface Manager {
@@ -70,19 +70,31 @@ const COMMENT_MANAGERS: readonly [RegExp, string][] = [
 
 const DOCKER_BRIDGE = /^(docker\d*|br-[0-9a-f]{12}|docker_gwbridge)$/;
 
+/** What the node says about itself that helps recognise managers' rules. */
+export interface NodeContext {
+  /** The cluster's pod prefixes, when known: tightens the flannel shapes. */
+  podNetworks?: readonly string[];
+  /** Connected subnets of each interface (`docker0` -> ['172.17.0.0/16']): a bridge masquerading its own subnet is docker's shape whatever the bridge is called. */
+  interfaceSubnets?: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
  * The manager that adds `rule` to a built-in chain, recognised by its comment or its exact
- * shape; null when no known manager writes such a rule. `podNetworks` (the cluster's pod
- * prefixes, when known) tightens the flannel shapes.
+ * shape; null when no known manager writes such a rule.
  */
-export function builtinRuleManager(rule: IptablesRule, podNetworks: readonly string[] = []): string | null {
+export function builtinRuleManager(rule: IptablesRule, node: NodeContext = {}): string | null {
+  const podNetworks = node.podNetworks ?? [];
   if (rule.comment) {
     for (const [re, name] of COMMENT_MANAGERS) if (re.test(rule.comment)) return name;
   }
   if (rule.target !== 'MASQUERADE') return null;
   const out = rule.outIface;
   // docker: masquerade what leaves a bridge's subnet by another interface
-  if (out?.startsWith('!') && DOCKER_BRIDGE.test(out.slice(1)) && rule.src !== null && !rule.srcNegated && rule.dst === null) return 'docker';
+  if (out?.startsWith('!') && rule.src !== null && !rule.srcNegated && rule.dst === null) {
+    const bridge = out.slice(1);
+    const own = node.interfaceSubnets?.get(bridge)?.includes(normalizeCidr(rule.src) ?? rule.src) ?? false;
+    if (DOCKER_BRIDGE.test(bridge) || own) return 'docker';
+  }
   // docker: hairpin NAT of a published port (container to its own published port)
   if (rule.src !== null && rule.src === rule.dst && !rule.srcNegated && !rule.dstNegated && /\/(32|128)$/.test(rule.src) && rule.dport !== null) return 'docker';
   // docker without the userland proxy: masquerade locally sourced traffic into a bridge
