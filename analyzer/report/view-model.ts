@@ -52,7 +52,7 @@ export interface ViewOptions {
   expandFixesUpTo: number;
 }
 
-const DEFAULTS: ViewOptions = { maxErrors: 500, collapseAbove: 400, openNodesUpTo: 12, expandFixesUpTo: 60 };
+const DEFAULTS: ViewOptions = { maxErrors: 500, collapseAbove: 400, openNodesUpTo: 12, expandFixesUpTo: 200 };
 
 const metaOf = (r: Rule | RuleMeta): RuleMeta => ('meta' in r ? r.meta : r);
 

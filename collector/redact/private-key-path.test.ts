@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isPrivateKeyPath } from './index.js';
+import { isPrivateKeyPath, PRIVATE_KEY_NAME_ERES } from './index.js';
 
 describe('isPrivateKeyPath', () => {
   it.each([
@@ -39,5 +40,14 @@ describe('isPrivateKeyPath', () => {
     '/etc/monkey.pem',
   ])('%s is collected', (path) => {
     expect(isPrivateKeyPath(path)).toBe(false);
+  });
+
+  it('the EREs give the same answers to grep -E -i on base names (the sh collector uses them)', () => {
+    const names = ['apiserver.key', 'tls.KEY', 'admin-key.pem', 'key.pem', 'privkey12.pem', 'id_ed25519', 'id_rsa.pub', 'ca.crt', 'kubelet-client-current.pem', 'client.p12', 'monkey.pem', 'keyring.conf'];
+    const args = ['-E', '-i', ...PRIVATE_KEY_NAME_ERES.flatMap((ere) => ['-e', ere])]; // one base name per line
+    const grep = spawnSync('grep', args, { input: `${names.join('\n')}\n`, env: { ...process.env, LC_ALL: 'C' } });
+    const matched = grep.stdout.toString().split('\n').filter((l) => l !== '');
+    expect(matched).toEqual(names.filter((n) => isPrivateKeyPath(`/etc/x/${n}`)));
+    expect(matched.length).toBeGreaterThan(5);
   });
 });

@@ -75,7 +75,7 @@ function problemsOf(rs: Ruleset): Problem[] {
       p.address ??= svc.clusterIp;
       p.port ??= svc.port;
       p.protocol ??= svc.protocol;
-      p.reasons.push(`its chain ${svc.chain} jumps to no KUBE-SEP-* endpoint chain`);
+      p.reasons.push(`its chain ${svc.chain} jumps to no KUBE-SEP-* endpoint chain, so connections to it are not DNATed and time out`);
       p.evidence.push({
         table: 'nat',
         lines: [

@@ -97,7 +97,7 @@ describe('SARIF', () => {
     const rules = run.tool.driver.rules as Json[];
     for (const r of results) {
       expect(typeof r.ruleId).toBe('string');
-      expect(rules[r.ruleIndex].id).toBe(r.ruleId);
+      expect(rules[r.ruleIndex]!.id).toBe(r.ruleId);
       expect(typeof r.message.text).toBe('string');
       expect(['error', 'warning', 'note', 'none']).toContain(r.level);
       expect(r.locations.length).toBeGreaterThanOrEqual(1);

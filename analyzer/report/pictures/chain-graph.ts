@@ -9,7 +9,7 @@ import { formatCount } from '../format.js';
 import type { ServiceChainModel } from './service-chains.js';
 import { clip, el, fragment, svgRoot, type SvgMarkup } from './svg.js';
 
-const COL_X = [0, 340, 700, 980] as const;
+const COL_X = [0, 350, 710, 990] as const;
 const BOX_W = [230, 220, 230, 190] as const;
 const BOX_H = 44;
 const ROW_GAP = 58;
@@ -33,7 +33,8 @@ function box(col: 0 | 1 | 2 | 3, y: number, line1: string, line2: string, cls: s
   );
 }
 
-function edge(fromCol: 0 | 1 | 2, y1: number, y2: number, label: string, cls: string): SvgMarkup {
+/** An arrow from one column to the next; the label sits above its start or its end. */
+function edge(fromCol: 0 | 1 | 2, y1: number, y2: number, label: string, cls: string, labelAt: 'start' | 'end' = 'end'): SvgMarkup {
   const x1 = COL_X[fromCol] + BOX_W[fromCol];
   const x2 = COL_X[(fromCol + 1) as 1 | 2 | 3] - 6;
   const a = y1 + BOX_H / 2;
@@ -44,7 +45,11 @@ function edge(fromCol: 0 | 1 | 2, y1: number, y2: number, label: string, cls: st
     { class: `edge ${cls}` },
     el('path', { d: `M${x1},${a} C${mid},${a} ${mid},${b} ${x2},${b}`, fill: 'none' }),
     el('path', { d: `M${x2},${b - 4} L${x2 + 6},${b} L${x2},${b + 4} Z`, class: 'arrow' }),
-    label ? el('text', { x: x2 - 4, y: b - 5, 'text-anchor': 'end', class: 'edge-label' }, label) : null,
+    label
+      ? labelAt === 'end'
+        ? el('text', { x: x2 - 4, y: b - 5, 'text-anchor': 'end', class: 'edge-label' }, label)
+        : el('text', { x: x1 + 4, y: a - 5, 'text-anchor': 'start', class: 'edge-label' }, label)
+      : null,
   );
 }
 
@@ -71,7 +76,8 @@ export function drawServiceChain(model: ServiceChainModel, nodeName: string): Sv
   model.entries.forEach((entry, i) => {
     const y = rowY(i, model.entries.length);
     parts.push(box(0, y, entry.chain, entry.match, 'entry', `${entry.spec}\n${packets(entry.packets)}`));
-    parts.push(edge(0, y, svcY, packets(entry.packets), ''));
+    // several entries converge on the service box: label each at its own start
+    parts.push(edge(0, y, svcY, packets(entry.packets), '', 'start'));
   });
   parts.push(box(1, svcY, model.service, model.chain, 'svc', `${model.chain}: ${model.service}${totalIn === null ? '' : `\n${packets(totalIn)} in`}`));
 

@@ -16,6 +16,8 @@ const CHAIN_NAME = /\bKUBE-(?:SVC|SVL|EXT|FW|XLB|SEP)-[A-Z0-9]{16}\b/g;
 const SERVICE_CHAIN = /^KUBE-(?:SVC|SVL|EXT|FW|XLB)-/;
 const ENDPOINT_CHAIN = /^KUBE-SEP-/;
 const ENTRY_CHAINS = new Set(['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-EXTERNAL-SERVICES']);
+// only the chains a service graph walks: a large node has 50,000 rules
+const KUBE_CHAINS = ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-EXTERNAL-SERVICES', 'KUBE-SVC-*', 'KUBE-SVL-*', 'KUBE-EXT-*', 'KUBE-FW-*', 'KUBE-XLB-*', 'KUBE-SEP-*'];
 export const MAX_FLAGGED_GRAPHS = 12;
 export const MAX_BUSIEST_GRAPHS = 3;
 const MAX_ENTRIES = 4;
@@ -148,7 +150,7 @@ function flaggedChains(findings: readonly FindingRef[]): Map<number, Wanted> {
 function natTable(db: Database, nodeId: number): { table: IptablesTable; graph: ChainGraph; ref: RulesetRef } | null {
   const ref = listRulesets(db, [nodeId], ['ipv4'])[0];
   if (!ref) return null;
-  const table = loadRuleset(db, ref, ['nat']).tables.get('nat');
+  const table = loadRuleset(db, ref, { tables: ['nat'], chains: KUBE_CHAINS }).tables.get('nat');
   return table ? { table, graph: new ChainGraph(table), ref } : null;
 }
 
