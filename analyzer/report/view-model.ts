@@ -185,6 +185,14 @@ export function buildReportView(input: ReportInput, options: Partial<ViewOptions
     return err;
   });
 
+  const perNode = (list: AnalysisDocument['skipped']) => {
+    const out = new Map<number, { rule: string; reason: string }[]>();
+    for (const s of list) out.set(s.node_id, [...(out.get(s.node_id) ?? []), { rule: s.rule, reason: s.reason }]);
+    return out;
+  };
+  const skippedOf = perNode(doc.skipped);
+  const ruleErrorsOf = perNode(doc.ruleErrors);
+
   const nodeViews: NodeView[] = nodes.map((n) => {
     const data = nodeData.get(n.node_id) as NodeData;
     const mine = findingsOf.get(n.node_id) ?? [];
@@ -196,7 +204,13 @@ export function buildReportView(input: ReportInput, options: Partial<ViewOptions
       const pcapTexts = mine.filter((f) => f.category === 'pcap' || f.rule.startsWith('pcap/')).map((f) => `${f.resource}\n${f.evidence.slice(0, 2000)}`);
       if (pcapTexts.length) {
         for (const model of packetPaths(db, n.node_id, pcapTexts)) {
-          paths.push({ title: model.flow, caption: model.lastSeen < 0 ? 'No capture saw this flow.' : `Last seen on ${model.hops[model.lastSeen]?.iface}.`, svg: drawPacketPath(model, name) });
+          const caption =
+            model.lastSeen < 0
+              ? 'No capture saw this flow.'
+              : model.lastSeen === model.hops.length - 1
+                ? `Seen on every captured interface (${model.hops.length}).`
+                : `Last seen on ${model.hops[model.lastSeen]?.iface}; not seen on ${model.hops.slice(model.lastSeen + 1).map((h) => h.iface).join(', ')}.`;
+          paths.push({ title: model.flow, caption, svg: drawPacketPath(model, name) });
         }
       }
     }
@@ -212,8 +226,8 @@ export function buildReportView(input: ReportInput, options: Partial<ViewOptions
       worst,
       findings: mine,
       sourceProblems: data.sourceProblems,
-      skipped: doc.skipped.filter((s) => s.node_id === n.node_id).map((s) => ({ rule: s.rule, reason: s.reason })),
-      ruleErrors: doc.ruleErrors.filter((s) => s.node_id === n.node_id).map((s) => ({ rule: s.rule, reason: s.reason })),
+      skipped: skippedOf.get(n.node_id) ?? [],
+      ruleErrors: ruleErrorsOf.get(n.node_id) ?? [],
       errors: errorsOf.get(n.node_id) ?? [],
       certs: data.certs,
       gauges: drawGauges(name, gaugeRows(data)),

@@ -31,7 +31,8 @@ export interface RuleResult {
   rule: string;
   node_id: number;
   node: string;
-  status: 'fired' | 'passed' | 'skipped' | 'error';
+  /** not_applicable: the rule's sources were skipped because the kernel feature is not in use (no ip_vs for IPVS rules). */
+  status: 'fired' | 'passed' | 'skipped' | 'not_applicable' | 'error';
   findings: number;
   reason: string | null;
 }
@@ -55,15 +56,26 @@ interface SourceRow {
   reason: string | null;
 }
 
+/** A source the collector skipped because the kernel feature is not in use (ipvsadm without ip_vs): the rule does not apply. */
+const NOT_IN_USE = /^(module not (present|loaded)|none of these modules loaded)/;
+
+interface Unusable {
+  reason: string;
+  /** Every missing source is missing because its kernel feature is not in use on the node. */
+  notApplicable: boolean;
+}
+
 /** Why each node cannot evaluate a rule needing `sources`; nodes absent from the map can. */
-function unusableNodes(sources: readonly string[], nodes: readonly NodeRef[], status: Map<number, Map<string, SourceRow>>): Map<number, string> {
-  const out = new Map<number, string>();
+function unusableNodes(sources: readonly string[], nodes: readonly NodeRef[], status: Map<number, Map<string, SourceRow>>): Map<number, Unusable> {
+  const out = new Map<number, Unusable>();
   for (const node of nodes) {
     const perNode = status.get(node.node_id) ?? new Map<string, SourceRow>();
     const missing: string[] = [];
+    let notApplicable = true;
     for (const entry of sources) {
       const alternatives = entry.split('|');
       if (alternatives.some((s) => perNode.get(s)?.status === 'ok')) continue;
+      if (!alternatives.every((s) => perNode.get(s)?.status === 'skipped' && NOT_IN_USE.test(perNode.get(s)?.reason ?? ''))) notApplicable = false;
       missing.push(
         alternatives
           .map((s) => {
@@ -73,7 +85,7 @@ function unusableNodes(sources: readonly string[], nodes: readonly NodeRef[], st
           .join(' / '),
       );
     }
-    if (missing.length) out.set(node.node_id, `needs ${missing.join('; ')}`);
+    if (missing.length) out.set(node.node_id, { reason: `needs ${missing.join('; ')}`, notApplicable });
   }
   return out;
 }
@@ -157,15 +169,15 @@ export function runRules(db: Database, rules: readonly Rule[], options: RunOptio
       perNode.set(f.node_id, (perNode.get(f.node_id) ?? 0) + 1);
     }
     for (const n of nodes) {
-      const reason = skip.get(n.node_id);
+      const unusable = skip.get(n.node_id);
       const count = perNode.get(n.node_id) ?? 0;
       results.push({
         rule: rule.meta.id,
         node_id: n.node_id,
         node: n.name,
-        status: reason ? 'skipped' : failure ? 'error' : count ? 'fired' : 'passed',
+        status: unusable ? (unusable.notApplicable ? 'not_applicable' : 'skipped') : failure ? 'error' : count ? 'fired' : 'passed',
         findings: count,
-        reason: reason ?? failure,
+        reason: unusable?.reason ?? failure,
       });
     }
   }

@@ -19,10 +19,10 @@ export const FINDINGS_TABLE: TableDef = {
 
 export const RULE_RESULTS_TABLE: TableDef = {
   name: 'rule_results',
-  description: "One row per rule and node: 'fired', 'passed', 'skipped' (a source it needs was not usable on the node: reason says which) or 'error' (the rule itself failed).",
+  description: "One row per rule and node: 'fired', 'passed', 'skipped' (a source it needs was not usable on the node: reason says which), 'not_applicable' (its sources were skipped because the kernel feature is not in use, e.g. IPVS rules without ip_vs) or 'error' (the rule itself failed).",
   columns: [
     col('rule', 'TEXT', 'Rule id'),
-    col('status', 'TEXT', "'fired', 'passed', 'skipped' or 'error'"),
+    col('status', 'TEXT', "'fired', 'passed', 'skipped', 'not_applicable' or 'error'"),
     col('findings', 'INTEGER', 'Findings on this node (suppressed included)'),
     col('reason', 'TEXT', 'Why it was skipped or failed'),
   ],

@@ -23,6 +23,8 @@ export interface RuleTestReport {
   missingFixtures: { rule: string; missing: ('fires' | 'quiet')[] }[];
 }
 
+const notEvaluated = (status: string) => status === 'skipped' || status === 'not_applicable';
+
 export async function testRuleCase(rule: Rule, c: FixtureCase, rulesRoot: string): Promise<CaseOutcome> {
   const { folders, cleanup } = materialiseCase(c, rulesRoot);
   try {
@@ -36,9 +38,9 @@ export async function testRuleCase(rule: Rule, c: FixtureCase, rulesRoot: string
       let problem: string | null = null;
       if (errors.length) problem = `rule failed: ${errors[0]}`;
       else if (c.kind === 'skipped') {
-        if (!statuses.every((s) => s === 'skipped')) problem = `expected skipped on every node, got ${statuses.join(', ')}`;
-      } else if (statuses.includes('skipped')) {
-        problem = `skipped: ${out.results.find((r) => r.status === 'skipped')?.reason}`;
+        if (!statuses.every(notEvaluated)) problem = `expected skipped on every node, got ${statuses.join(', ')}`;
+      } else if (statuses.some(notEvaluated)) {
+        problem = `skipped: ${out.results.find((r) => notEvaluated(r.status))?.reason}`;
       } else if (c.kind === 'quiet' && findings.length) {
         problem = `expected no finding, got ${findings.length}: ${findings[0]!.resource} — ${findings[0]!.message}`;
       } else if (c.kind === 'fires' && !findings.length) {

@@ -315,3 +315,14 @@ describe('streaming', () => {
     expect(empty.records()).toEqual([]);
   });
 });
+
+describe('systemd units', () => {
+  it("keeps hardening settings such as PrivateTmp=yes and redacts secrets in Environment=", () => {
+    const unit = '[Service]\nPrivateTmp=yes\nPrivateDevices=yes\nProtectSystem=strict\nEnvironment=DB_PASSWORD=hunter2 SSH_PRIVATE=abc\n';
+    const { text } = redactText(unit, 'systemd-units/etc/systemd/system/app.service');
+    expect(text).toContain('PrivateTmp=yes\nPrivateDevices=yes\n');
+    expect(text).toContain(`DB_PASSWORD=${REDACTED}`);
+    expect(text).toContain(`SSH_PRIVATE=${REDACTED}`);
+    expect(text).not.toContain('hunter2');
+  });
+});

@@ -39,25 +39,27 @@ const BARE_WORD = String.raw`([^ \t\r"'\\]|\\[^\r])+`;
 const SECRET_KEY_ENDINGS = String.raw`(password|passwd|passphrase|pwd|secret|token|api[-_]?key|access[-_]?key|secret[-_]?key|private[-_]?key|certificate[-_]?key|encryption[-_]?key|auth[-_]?key|credentials?)`;
 /** Config keys matched exactly (`auth` alone: docker/containerd registry auth; not client-cert-auth). */
 const SECRET_KEY_EXACT = String.raw`auth|client[-_]?key[-_]?data`;
-const CONFIG_KEY = String.raw`(([A-Za-z0-9_][A-Za-z0-9_.-]*)?${SECRET_KEY_ENDINGS}|${SECRET_KEY_EXACT})`;
+const CONFIG_KEY = String.raw`(([A-Za-z0-9_][A-Za-z0-9_.-]{0,64})?${SECRET_KEY_ENDINGS}|${SECRET_KEY_EXACT})`;
 
 /**
  * Environment variable names holding secrets (case-insensitive): containing PASS (PASSWORD,
- * PASSWD), SECRET, TOKEN, CREDENTIAL, PRIVATE or APIKEY anywhere; KEY or AUTH as a whole
- * `_`/`.`-separated part (GPG_KEY, API_KEY, BASIC_AUTH; not KEYCLOAK_URL, not KUBELET_AUTHZ_ARGS,
+ * PASSWD), SECRET, TOKEN, CREDENTIAL or APIKEY anywhere; KEY, AUTH or PRIVATE as a whole
+ * `_`/`.`-separated part (GPG_KEY, API_KEY, BASIC_AUTH, SSH_PRIVATE; not KEYCLOAK_URL, not
+ * KUBELET_AUTHZ_ARGS, not systemd's PrivateTmp=yes,
  * whose value is a list of flags); PWD after an underscore (MYSQL_PWD; not PWD or OLDPWD, which
- * are directories). An unquoted value must be 2+ characters: kernel config lines such as
+ * are directories). Name parts are bounded ({0,64}) so a long run of letters cannot make the
+ * match quadratic. An unquoted value must be 2+ characters: kernel config lines such as
  * CONFIG_SECRETMEM=y or CONFIG_HAVE_KVM_IRQ_BYPASS=m are settings, not secrets. Names start after a character that cannot be part of a name, never after
  * `-`, so flags (`--anonymous-auth=false`) are not environment variables.
  */
-const ENV_KEY = String.raw`([A-Za-z0-9_.]*(PASS|SECRET|TOKEN|CREDENTIAL|PRIVATE|APIKEY)[A-Za-z0-9_.]*|([A-Za-z0-9_.]*[_.])?(KEY|AUTH)([_.][A-Za-z0-9_.]*)?|[A-Za-z0-9_.]*_PWD([_.][A-Za-z0-9_.]*)?)`;
+const ENV_KEY = String.raw`([A-Za-z0-9_.]{0,64}(PASS|SECRET|TOKEN|CREDENTIAL|APIKEY)[A-Za-z0-9_.]{0,64}|([A-Za-z0-9_.]{0,64}[_.])?(KEY|AUTH|PRIVATE)([_.][A-Za-z0-9_.]{0,64})?|[A-Za-z0-9_.]{0,64}_PWD([_.][A-Za-z0-9_.]{0,64})?)`;
 
 /**
  * Command-line flags whose value is a secret: names ending in one of these words. `*-file`,
  * `*-dir`, `*-auth`, `*-mode` flags end otherwise and are kept. `credentials` is left out
  * (`--use-service-account-credentials=true` is configuration).
  */
-const SECRET_FLAG = String.raw`--?[A-Za-z0-9_.-]*(password|passwd|passphrase|pass|pwd|secret|token|api[-_]?key|access[-_]?key|secret[-_]?key|private[-_]?key|certificate[-_]?key|encryption[-_]?key|auth[-_]?key)`;
+const SECRET_FLAG = String.raw`--?[A-Za-z0-9_.-]{0,64}(password|passwd|passphrase|pass|pwd|secret|token|api[-_]?key|access[-_]?key|secret[-_]?key|private[-_]?key|certificate[-_]?key|encryption[-_]?key|auth[-_]?key)`;
 /**
  * Between a header name and its value: `Name: value` / `name=value`, or a JSON member whose value
  * is a STRING (`"Authorization": "Bearer x"`); `"Authorization":null` in docker info is left alone.
@@ -201,7 +203,7 @@ export const REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     description: 'Passwords in URLs: scheme://user:password@host becomes scheme://user:<REDACTED>@host',
     ignoreCase: false,
     substitutions: [
-      { pattern: String.raw`([A-Za-z][A-Za-z0-9+.-]*://[^ \t\r/:@"']*:)[^ \t\r/@"']+@`, replacement: String.raw`\1${REDACTED}@` },
+      { pattern: String.raw`([A-Za-z][A-Za-z0-9+.-]{0,31}://[^ \t\r/:@"']{0,256}:)[^ \t\r/@"']{1,512}@`, replacement: String.raw`\1${REDACTED}@` },
     ],
   },
   {

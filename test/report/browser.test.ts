@@ -98,6 +98,9 @@ describe.skipIf(!haveChromium)('HTML report in Chromium', () => {
     await page.screenshot({ path: join(OUT, 'report-matrix.png') });
     await page.locator('figure.picture').first().evaluate((el) => el.scrollIntoView());
     await page.screenshot({ path: join(OUT, 'report-chain.png') });
+    expect(await page.locator('svg.path').count()).toBe(1);
+    await page.locator('svg.path').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: join(OUT, 'report-packet-path.png') });
     await page.context().close();
   });
 

@@ -135,11 +135,17 @@ describe('service chain graph', () => {
 describe('packet path', () => {
   function db(): Database.Database {
     const d = new Database(':memory:');
-    d.exec(`CREATE TABLE pcap_flows (node_id INTEGER, member TEXT, interface TEXT, protocol TEXT, src TEXT, sport INTEGER, dst TEXT, dport INTEGER, packets INTEGER, first_seen TEXT, last_seen TEXT)`);
-    const ins = d.prepare('INSERT INTO pcap_flows VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    ins.run('pcap/eth0.pcap', 'eth0', 'tcp', '10.244.1.5', 40000, '10.244.2.7', 80, 12, '2026-11-20T08:15:04.000Z', '2026-11-20T08:15:09.000Z');
-    ins.run('pcap/flannel.1.pcap', 'flannel.1', 'tcp', '10.244.1.5', 40000, '10.244.2.7', 80, 12, '2026-11-20T08:15:04.001Z', '2026-11-20T08:15:09.001Z');
-    ins.run('pcap/cni0.pcap', 'cni0', 'tcp', '10.9.9.9', 1, '10.9.9.8', 2, 3, '2026-11-20T08:15:05.000Z', '2026-11-20T08:15:06.000Z');
+    // the columns of analyzer/schema/capture.ts that the picture reads
+    d.exec(`CREATE TABLE pcap_files (node_id INTEGER, member TEXT, interface TEXT, packets INTEGER);
+            CREATE TABLE pcap_flows (node_id INTEGER, member TEXT, interface TEXT, proto TEXT, client_addr TEXT, client_port INTEGER, server_addr TEXT, server_port INTEGER,
+                                     inner INTEGER, packets INTEGER, first_ts TEXT, last_ts TEXT)`);
+    for (const iface of ['eth0', 'flannel.1', 'cni0']) d.prepare('INSERT INTO pcap_files VALUES (1, ?, ?, 10)').run(`pcap/${iface}.pcap`, iface);
+    const ins = d.prepare('INSERT INTO pcap_flows VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    // on eth0 the flow is inside VXLAN: the tunnel flow and the decapsulated one
+    ins.run('pcap/eth0.pcap', 'eth0', 'udp', '192.168.10.21', 51234, '192.168.10.22', 8472, 0, 12, '2026-11-20T08:15:04.000000Z', '2026-11-20T08:15:09.000000Z');
+    ins.run('pcap/eth0.pcap', 'eth0', 'tcp', '10.244.1.5', 40000, '10.244.2.7', 80, 1, 12, '2026-11-20T08:15:04.000000Z', '2026-11-20T08:15:09.000000Z');
+    ins.run('pcap/flannel.1.pcap', 'flannel.1', 'tcp', '10.244.1.5', 40000, '10.244.2.7', 80, 0, 12, '2026-11-20T08:15:04.000100Z', '2026-11-20T08:15:09.000100Z');
+    ins.run('pcap/cni0.pcap', 'cni0', 'tcp', '10.9.9.9', 1, '10.9.9.8', 2, 0, 3, '2026-11-20T08:15:05.000000Z', '2026-11-20T08:15:06.000000Z');
     return d;
   }
 
@@ -152,6 +158,7 @@ describe('packet path', () => {
 
   it('follows the flow across the captures and says where it was last seen', () => {
     const [model] = packetPaths(db(), 1, ['10.244.2.7:80 never answered 10.244.1.5:40000']);
+    expect(model!.flow).toBe('tcp 10.244.2.7:80 ⇄ 10.244.1.5:40000');
     expect(model!.hops.map((h) => [h.iface, h.packets])).toEqual([
       ['eth0', 12],
       ['flannel.1', 12],

@@ -97,6 +97,18 @@ describe('HTML report', () => {
     expect(render()).toBe(html);
   });
 
+  it('renders a run without findings, and an unreadable node with nothing known about it', () => {
+    const { document, rules } = handDocument();
+    document.findings = [];
+    document.skipped = [];
+    document.ruleErrors = [];
+    document.nodes = [{ node_id: 7, name: 'broken.tar.gz', hostname: null, input: 'broken.tar.gz', status: 'unreadable', collected_at: null, kernel: null, os: null }];
+    const empty = renderReport(buildReportView({ document, rules }));
+    expect(empty).toContain('No rule found a problem');
+    expect(empty).toContain('<span class="status status-unreadable">unreadable</span>');
+    expect(empty).not.toContain('id="matrix"');
+  });
+
   it('escapes the hostile node name in the title and node section', () => {
     expect(html).toContain(`<span class="node-name">${EVIL.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/=/g, '&#x3D;').replace(/`/g, '&#x60;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;')}</span>`);
   });

@@ -4,7 +4,7 @@
  * hostname, container name and iptables comment are markup, the samples analyzed with them, and
  * a synthetic 200-node batch for the timing test.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -71,7 +71,29 @@ export function testRules(): Rule[] {
                    CASE WHEN int_value > 200000 THEN 'critical' END AS severity
               FROM sysctls WHERE key = 'net.netfilter.nf_conntrack_count' AND int_value > 3300`,
   };
-  return [containers, service, conntrack];
+  const flow: CodeRule = {
+    kind: 'code',
+    meta: meta('pcap/test-flow-path', 'medium', ['pcap']),
+    run: ({ db, nodeIds }) =>
+      (db.prepare(`SELECT node_id, proto, client_addr, client_port, server_addr, server_port, packets FROM pcap_flows
+                    WHERE interface = 'vx0' AND proto = 'tcp' ORDER BY first_ts LIMIT 1`).all() as {
+        node_id: number;
+        proto: string;
+        client_addr: string;
+        client_port: number;
+        server_addr: string;
+        server_port: number;
+        packets: number;
+      }[])
+        .filter((r) => nodeIds.includes(r.node_id))
+        .map((r) => ({
+          node_id: r.node_id,
+          resource: `${r.proto} ${r.client_addr}:${r.client_port} -> ${r.server_addr}:${r.server_port}`,
+          message: `a test flow of ${r.packets} packets`,
+          evidence: `${r.client_addr}:${r.client_port} > ${r.server_addr}:${r.server_port}`,
+        })),
+  };
+  return [containers, service, conntrack, flow];
 }
 
 export function sampleFolders(): string[] {
@@ -97,9 +119,26 @@ export function makeCanaryNode(): string {
       // a sample without the second dump
     }
   }
+  // captures of the same flows on two interfaces: VXLAN-encapsulated on va, decapsulated on vx0
+  mkdirSync(join(dir, 'pcap'));
+  const captures: [string, string][] = [
+    ['va', 'vxlan-outer.pcap'],
+    ['vx0', 'vxlan-inner.pcap'],
+  ];
+  for (const [iface, fixture] of captures) copyFileSync(join(projectRoot(), 'test', 'fixtures', 'pcap', fixture), join(dir, 'pcap', `${iface}.pcap`));
   const manifestPath = join(dir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
   manifest.hostname = HOSTILE_HOST;
+  const at = manifest.items.findIndex((i) => i.source === 'snapshot' && i.item !== 'header');
+  manifest.items.splice(at < 0 ? manifest.items.length : at, 0, ...captures.map(([iface]) => ({
+    source: 'pcap',
+    item: iface,
+    kind: 'pcap' as const,
+    status: 'ok' as const,
+    durationMs: 10_000,
+    output: { member: `pcap/${iface}.pcap`, bytes: 0, sha256: '' },
+    truncated: false,
+  })));
   writeFileSync(manifestPath, `${JSON.stringify(refreshManifest({ name: 'canary', dir }, manifest), null, 2)}\n`);
   return dir;
 }

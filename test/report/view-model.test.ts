@@ -88,6 +88,16 @@ describe('report view of the samples and the canary', () => {
     expect(svg).toContain('DNAT → 10.244.1.7:8080');
   });
 
+  it('draws the packet path of a flow a pcap finding names, across the captured interfaces', () => {
+    const canary = nodeNamed(HOSTILE_HOST)!;
+    expect(canary.packetPaths).toHaveLength(1);
+    const svg = canary.packetPaths[0]!.svg.markup;
+    expect(svg).toMatch(/<text[^>]*class="b1">va<\/text>/);
+    expect(svg).toMatch(/<text[^>]*class="b1">vx0<\/text>/);
+    expect(canary.packetPaths[0]!.caption).toBe('Seen on every captured interface (2).');
+    expect(canary.packetPaths[0]!.title).toMatch(/^tcp 10\.200\.0\.\d:\d+ ⇄ 10\.200\.0\.\d:\d+$/);
+  });
+
   it('builds a fleet matrix with a column per fired rule and usage columns', () => {
     const m = view.matrix!;
     expect(m.columns.map((c) => c.rule)).toEqual(expect.arrayContaining(['kernel/test-conntrack-usage', 'iptables/test-service-flag', 'runtime/test-container-names']));
@@ -112,8 +122,10 @@ describe('report view of the samples and the canary', () => {
   });
 
   it('groups what could not be seen by rule/source and reason across nodes', () => {
-    const pcap = view.sourceProblems.find((p) => p.source === 'pcap')!;
-    expect(pcap.nodesText).toBe('all 9 nodes');
+    const attachments = view.sourceProblems.find((p) => p.source === 'attachments')!;
+    expect(attachments.nodesText).toBe('all 9 nodes');
+    // the canary has captures, the samples do not
+    expect(view.sourceProblems.find((p) => p.source === 'pcap')!.nodes).toHaveLength(8);
     expect(view.summary.errors).toBeGreaterThan(0);
     expect(view.errors.length).toBe(view.summary.errors);
   });

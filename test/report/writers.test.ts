@@ -2,7 +2,11 @@
  * JUnit, SARIF and Markdown writers over the hand-written document: JUnit parses back with the
  * counts CI tools read, SARIF has the shape 2.1.0 requires, Markdown stays text.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { writeOutputs } from '../../analyzer/report/index.js';
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../analyzer/report/junit.js';
 import { mdCode, mdText, renderMarkdown } from '../../analyzer/report/markdown.js';
@@ -164,5 +168,19 @@ describe('Markdown', () => {
     expect(md).toMatch(/### Other findings\n\n- medium `runtime\/two`: 2 findings on node-b/);
     expect(md).toContain('### Not checked');
     expect(md).toContain('`runtime/two` skipped on');
+  });
+});
+
+describe('writeOutputs', () => {
+  it('writes every requested output from one view in one run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nodesnap-outputs-'));
+    const { document, rules } = handDocument();
+    const files = { report: join(dir, 'r.html'), junit: join(dir, 'j.xml'), sarif: join(dir, 's.sarif'), markdown: join(dir, 'm.md') };
+    expect(writeOutputs({ document, rules }, files)).toEqual([files.report, files.junit, files.sarif, files.markdown]);
+    expect(readFileSync(files.report, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    expect(XMLValidator.validate(readFileSync(files.junit, 'utf8'))).toBe(true);
+    expect(JSON.parse(readFileSync(files.sarif, 'utf8')).version).toBe('2.1.0');
+    expect(readFileSync(files.markdown, 'utf8')).toMatch(/^## /);
+    expect(writeOutputs({ document, rules }, {})).toEqual([]);
   });
 });

@@ -4,9 +4,11 @@
  * first/last time), red after the last interface that saw it — the "flannel.1 yes, cni0 no"
  * picture of a packet lost inside the node.
  *
- * Reads `pcap_flows` (one row per flow and capture): member, interface, protocol, src, sport,
- * dst, dport, packets, first_seen, last_seen. Only member, src, dst and packets are required;
- * without the table (capture parsers absent) there is no picture.
+ * Reads the capture tables: pcap_files (every capture member and interface of the node, so an
+ * interface that never saw the flow is drawn too) and pcap_flows (flows are direction-independent
+ * 5-tuples; a VXLAN-carried flow is also there decapsulated, inner = 1, so one flow matches on
+ * eth0, flannel.1 and cni0 alike). Without the tables (no capture parsers, no --pcap) there is
+ * no picture.
  */
 import type { Database } from 'better-sqlite3';
 import { formatCount } from '../format.js';
@@ -32,14 +34,14 @@ export interface PacketPathModel {
 interface FlowRow {
   member: string;
   iface: string;
-  protocol: string | null;
-  src: string;
-  sport: number | null;
-  dst: string;
-  dport: number | null;
+  proto: string | null;
+  client_addr: string;
+  client_port: number | null;
+  server_addr: string;
+  server_port: number | null;
   packets: number;
-  first_seen: string | null;
-  last_seen: string | null;
+  first_ts: string | null;
+  last_ts: string | null;
 }
 
 const ENDPOINT = /\[?([0-9a-fA-F:.]*[0-9a-fA-F])\]?[:.](\d{1,5})\b/g;
@@ -59,18 +61,33 @@ function ifaceOf(member: string): string {
   return base.replace(/\.(pcap|pcapng|cap)$/i, '');
 }
 
-function flowsOf(db: Database, nodeId: number): FlowRow[] | null {
+const FLOW_COLUMNS = ['member', 'client_addr', 'client_port', 'server_addr', 'server_port', 'packets'];
+
+/** Every capture of the node: member -> interface. */
+function capturesOf(db: Database, nodeId: number): Map<string, string> {
+  const out = new Map<string, string>();
+  const fileCols = tableColumns(db, 'pcap_files');
+  const table = fileCols.has('member') ? 'pcap_files' : 'pcap_flows';
+  const iface = tableColumns(db, table).has('interface') ? 'interface' : 'NULL';
+  for (const r of db.prepare(`SELECT DISTINCT member, ${iface} AS iface FROM ${table} WHERE node_id = ? ORDER BY member`).all(nodeId) as { member: string; iface: string | null }[]) {
+    out.set(r.member, r.iface ?? ifaceOf(r.member));
+  }
+  return out;
+}
+
+function matchingFlows(db: Database, nodeId: number, a: { address: string; port: number }, b: { address: string; port: number }): FlowRow[] {
   const cols = tableColumns(db, 'pcap_flows');
-  if (!['member', 'src', 'dst', 'packets'].every((c) => cols.has(c))) return null;
-  const pick = (c: string, fallback = 'NULL') => (cols.has(c) ? c : fallback);
+  const pick = (c: string) => (cols.has(c) ? c : 'NULL');
   return (
     db
       .prepare(
-        `SELECT member, ${pick('interface', 'NULL')} AS iface, ${pick('protocol')} AS protocol, src, ${pick('sport')} AS sport, dst, ${pick('dport')} AS dport,
-                packets, ${pick('first_seen')} AS first_seen, ${pick('last_seen')} AS last_seen
-           FROM pcap_flows WHERE node_id = ?`,
+        `SELECT member, ${pick('interface')} AS iface, ${pick('proto')} AS proto, client_addr, client_port, server_addr, server_port, packets,
+                ${pick('first_ts')} AS first_ts, ${pick('last_ts')} AS last_ts
+           FROM pcap_flows
+          WHERE node_id = @node AND ((client_addr = @a AND client_port = @ap AND server_addr = @b AND server_port = @bp)
+                                  OR (client_addr = @b AND client_port = @bp AND server_addr = @a AND server_port = @ap))`,
       )
-      .all(nodeId) as FlowRow[]
+      .all({ node: nodeId, a: a.address, ap: a.port, b: b.address, bp: b.port }) as FlowRow[]
   ).map((r) => ({ ...r, iface: r.iface ?? ifaceOf(r.member) }));
 }
 
@@ -81,10 +98,9 @@ export function endpointsIn(text: string): { address: string; port: number }[] {
 
 /** The path of each flow a finding names, over every capture of the node. */
 export function packetPaths(db: Database, nodeId: number, findingTexts: readonly string[]): PacketPathModel[] {
-  const flows = flowsOf(db, nodeId);
-  if (!flows || flows.length === 0) return [];
-  const captures = new Map<string, string>();
-  for (const f of flows) captures.set(f.member, f.iface);
+  if (!FLOW_COLUMNS.every((c) => tableColumns(db, 'pcap_flows').has(c))) return [];
+  const captures = capturesOf(db, nodeId);
+  if (captures.size === 0) return [];
   const out: PacketPathModel[] = [];
   const done = new Set<string>();
   for (const text of findingTexts) {
@@ -94,12 +110,11 @@ export function packetPaths(db: Database, nodeId: number, findingTexts: readonly
     const key = [`${a.address}:${a.port}`, `${b.address}:${b.port}`].sort().join(' ');
     if (done.has(key)) continue;
     done.add(key);
-    const same = (f: FlowRow, x: typeof a, y: typeof b) => f.src === x.address && f.sport === x.port && f.dst === y.address && f.dport === y.port;
-    const matching = flows.filter((f) => same(f, a, b) || same(f, b, a));
+    const matching = matchingFlows(db, nodeId, a, b);
     const hops: PathHop[] = [...captures].map(([member, iface]) => {
       const rows = matching.filter((f) => f.member === member);
-      const times = (k: 'first_seen' | 'last_seen') => rows.map((r) => r[k]).filter((t): t is string => t !== null).sort();
-      return { iface, member, packets: rows.reduce((s, r) => s + Number(r.packets), 0), firstSeen: times('first_seen')[0] ?? null, lastSeen: times('last_seen').pop() ?? null };
+      const times = (k: 'first_ts' | 'last_ts') => rows.map((r) => r[k]).filter((t): t is string => t !== null).sort();
+      return { iface, member, packets: rows.reduce((s, r) => s + Number(r.packets), 0), firstSeen: times('first_ts')[0] ?? null, lastSeen: times('last_ts').pop() ?? null };
     });
     // seen hops in the order the flow reached them, then the ones that never saw it
     hops.sort((x, y) => {
@@ -109,7 +124,7 @@ export function packetPaths(db: Database, nodeId: number, findingTexts: readonly
       if (seenX && x.firstSeen && y.firstSeen && x.firstSeen !== y.firstSeen) return x.firstSeen < y.firstSeen ? -1 : 1;
       return kindRank(x.iface) - kindRank(y.iface) || x.iface.localeCompare(y.iface);
     });
-    const proto = matching[0]?.protocol ? `${matching[0].protocol} ` : '';
+    const proto = matching[0]?.proto ? `${matching[0].proto} ` : '';
     let last = -1;
     hops.forEach((h, i) => {
       if (h.packets > 0) last = i;
@@ -120,12 +135,19 @@ export function packetPaths(db: Database, nodeId: number, findingTexts: readonly
   return out;
 }
 
-const HOP_W = 170;
+/** 2026-11-22T00:30:43.195071Z -> 00:30:43.195 */
+function clockTime(iso: string): string {
+  const m = /T(\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?)/.exec(iso);
+  return m ? (m[1] as string) : iso;
+}
+
+const HOP_W = 190;
 const GAP = 46;
 
 export function drawPacketPath(model: PacketPathModel, nodeName: string): SvgMarkup {
   const width = model.hops.length * (HOP_W + GAP) - GAP + 4;
   const height = 86;
+  const lostAfter = model.lastSeen < model.hops.length - 1;
   const parts = model.hops.map((hop, i) => {
     const x = i * (HOP_W + GAP);
     const seen = hop.packets > 0;
@@ -145,9 +167,10 @@ export function drawPacketPath(model: PacketPathModel, nodeName: string): SvgMar
         { class: cls },
         el('title', {}, `${hop.member}: ${seen ? `${formatCount(hop.packets)} packets, ${hop.firstSeen ?? '?'} – ${hop.lastSeen ?? '?'}` : 'flow not seen in this capture'}`),
         el('rect', { x, y: 18, width: HOP_W, height: 46, rx: 6 }),
-        el('text', { x: x + 8, y: 37, class: 'b1' }, clip(hop.iface, 22)),
-        el('text', { x: x + 8, y: 55, class: 'b2' }, seen ? `${formatCount(hop.packets)} pkts` : 'not seen'),
-        i === model.lastSeen ? el('text', { x: x + HOP_W / 2, y: 12, 'text-anchor': 'middle', class: 'last-label' }, 'last seen here') : null,
+        el('text', { x: x + 8, y: 37, class: 'b1' }, clip(hop.iface, 24)),
+        el('text', { x: x + 8, y: 55, class: 'b2' }, seen ? `${formatCount(hop.packets)} pkts${hop.firstSeen ? ` · from ${clockTime(hop.firstSeen)}` : ''}` : 'not seen'),
+        // "last seen" only means something when a later interface missed the flow
+        i === model.lastSeen && lostAfter ? el('text', { x: x + HOP_W / 2, y: 12, 'text-anchor': 'middle', class: 'last-label' }, 'last seen here') : null,
       ),
       arrow,
     ];

@@ -158,8 +158,11 @@ function natTable(db: Database, nodeId: number): { table: IptablesTable; graph: 
 export function selectServiceChains(db: Database, findings: readonly FindingRef[]): ServiceChainModel[] {
   if (!hasColumns(db, 'iptables_rules', ['table_name', 'chain', 'target', 'probability', 'to_destination']) || !hasColumns(db, 'iptables_chains', ['chain'])) return [];
   const out: (ServiceChainModel & { rank: number })[] = [];
-  const flagged = [...flaggedChains(findings).values()];
+  // the nodes with the most severe findings first; stop loading rule sets once there are enough
+  const topRank = (w: Wanted) => Math.max(...[...w.chains.values()].map((c) => c.rank));
+  const flagged = [...flaggedChains(findings).values()].sort((a, b) => topRank(b) - topRank(a) || a.nodeId - b.nodeId);
   for (const wanted of flagged) {
+    if (out.length >= MAX_FLAGGED_GRAPHS) break;
     const nat = natTable(db, wanted.nodeId);
     if (!nat) continue;
     const services = new Map<string, { rank: number; rules: Set<string> }>();
