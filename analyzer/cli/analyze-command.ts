@@ -7,6 +7,7 @@ import { buildAnalysisDocument } from '../rules/report-json.js';
 import { formatFindingsText } from '../rules/report-text.js';
 import { expiredSuppressions, loadSuppressions, suppressionMatcher } from '../rules/suppress.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
+import { writeOutputs } from '../report/index.js';
 import { printableName } from '../archive/member-name.js';
 import { analyzeInputs } from '../load/analyze-inputs.js';
 import { formatErrorLine } from '../load/error-record.js';
@@ -23,6 +24,11 @@ interface AnalyzeFlags {
   suppress?: string;
   param: string[];
   quiet?: boolean;
+  report?: string;
+  junit?: string;
+  sarif?: string;
+  markdown?: string;
+  title?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -87,6 +93,11 @@ export function registerAnalyze(program: Command, result: CommandResult): void {
     .option('--param <rule.name=value>', 'override a rule parameter, e.g. kernel/conntrack-table-near-full.threshold=0.9 (repeatable)', collect, [])
     .option('--suppress <file>', 'accepted findings (YAML/JSON: rule, node and resource globs, reason, optional expires)')
     .option('--json <file>', 'write the findings document (nodes, findings, skipped, errors) as JSON; - for stdout')
+    .option('--report <file.html>', 'write the HTML report: one self-contained file that opens offline')
+    .option('--junit <file.xml>', 'write JUnit XML (one test case per rule and node) for CI pipelines')
+    .option('--sarif <file.sarif>', 'write SARIF 2.1.0 (locations are snapshot members)')
+    .option('--markdown <file.md>', 'write a Markdown summary to paste into a ticket')
+    .option('--title <text>', 'title of the HTML report')
     .option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above: info, low, medium, high, critical (default: never)')
     .option('--quiet', 'print no per-node summary and no findings (errors still go to stderr)')
     .action(async (inputs: string[], flags: AnalyzeFlags) => {
@@ -111,6 +122,11 @@ export function registerAnalyze(program: Command, result: CommandResult): void {
         try {
           const out = runRules(run.db, rules, { params, suppress: suppressionMatcher(suppressions, now) });
           const doc = buildAnalysisDocument(run.db, rules, out, now);
+          const written = writeOutputs(
+            { document: doc, rules, db: run.db, ...(flags.title ? { title: flags.title } : {}) },
+            { report: flags.report, junit: flags.junit, sarif: flags.sarif, markdown: flags.markdown },
+          );
+          for (const file of written) process.stderr.write(`nodesnap analyze: wrote ${file}\n`);
           if (flags.json) {
             const text = JSON.stringify(doc, null, 2) + '\n';
             if (flags.json === '-') process.stdout.write(text);

@@ -31,6 +31,17 @@ const LEAVES = new Set(['src', 'dst', 'sport', 'dport', 'state', 'timeout', 'mar
 /** Columns holding text; every other leaf column is a number. */
 const TEXT_COLUMNS = new Set(['orig_src', 'orig_dst', 'reply_src', 'reply_dst', 'state']);
 
+/**
+ * Every element name conntrack prints, by length: a name read from the text is looked up here
+ * instead of being cut out of it, so the 25-odd tags of a flow allocate no strings.
+ */
+const KNOWN_NAMES: readonly (readonly string[])[] = (() => {
+  const names = ['flow', 'meta', 'layer3', 'layer4', 'counters', 'assured', 'unreplied', 'helper', 'labels', ...LEAVES];
+  const byLength: string[][] = [];
+  for (const name of names) (byLength[name.length] ??= []).push(name);
+  return byLength;
+})();
+
 type Direction = 'orig' | 'reply' | 'independent' | null;
 
 export function emptyEntry(): Row {
@@ -64,12 +75,14 @@ export function emptyEntry(): Row {
   };
 }
 
-function attribute(tag: string, name: string): string | null {
-  const at = tag.indexOf(` ${name}="`);
-  if (at < 0) return null;
-  const start = at + name.length + 3;
-  const end = tag.indexOf('"', start);
-  return end < 0 ? null : tag.slice(start, end);
+/** Value of attribute `name` of the tag text[from..to) (the part between '<' and '>'). */
+function attribute(text: string, from: number, to: number, name: string): string | null {
+  const key = ` ${name}="`;
+  const at = text.indexOf(key, from);
+  if (at < 0 || at >= to) return null;
+  const start = at + key.length;
+  const end = text.indexOf('"', start);
+  return end < 0 || end >= to ? null : text.slice(start, end);
 }
 
 function decodeEntities(text: string): string {
@@ -105,24 +118,64 @@ function digits(text: string): number | null {
   return value;
 }
 
-function storeLeaf(row: Row, direction: Direction, name: string, raw: string): void {
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/** True when text[from..to) holds only whitespace (read in place: no substring). */
+function blank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** The decimal integer text[from..to) holds (surrounding whitespace allowed), or null; the common case allocates nothing. */
+function integerAt(text: string, from: number, to: number): number | null {
+  let a = from;
+  let b = to;
+  while (a < b && isSpace(text.charCodeAt(a))) a++;
+  while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+  const n = b - a;
+  if (n === 0) return null;
+  if (n > 15) return digits(decodeEntities(text.slice(a, b)));
+  let value = 0;
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return digits(decodeEntities(text.slice(a, b))); // an entity, or not a number
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+function storeLeaf(row: Row, direction: Direction, name: string, text: string, from: number, to: number): void {
   const columns = direction === 'orig' ? ORIG_COLUMNS : direction === 'reply' ? REPLY_COLUMNS : direction === 'independent' ? INDEPENDENT_COLUMNS : null;
   const column = columns?.get(name);
   if (column === undefined) return;
   // directional zones (CT --zone-orig / --zone-reply): the first one seen wins
   if (column === 'zone' && row.zone !== null) return;
-  const text = decodeEntities(raw.trim());
-  row[column] = TEXT_COLUMNS.has(column) ? text : digits(text);
+  row[column] = TEXT_COLUMNS.has(column) ? decodeEntities(text.slice(from, to).trim()) : integerAt(text, from, to);
 }
 
-/** Length of the element name at the start of a tag's text (up to space, tab, newline or '/'). */
-function nameLength(tag: string): number {
-  const n = tag.length;
-  for (let i = 0; i < n; i++) {
-    const c = tag.charCodeAt(i);
+/** End of the element name that starts at `from` (up to space, tab, newline, '/' or `to`). */
+function nameEnd(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
     if (c === 32 || c === 47 || c === 9 || c === 10 || c === 13) return i;
   }
-  return n;
+  return to;
+}
+
+/** text.startsWith(word, at) for short words: compared in place, several times faster than the builtin here. */
+function wordAt(text: string, at: number, word: string): boolean {
+  const n = word.length;
+  for (let k = 0; k < n; k++) if (text.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The name text[from..to), as one of the constant known names when it is one. */
+function nameAt(text: string, from: number, to: number): string {
+  const candidates = KNOWN_NAMES[to - from];
+  if (candidates !== undefined) for (let k = 0; k < candidates.length; k++) if (wordAt(text, from, candidates[k] as string)) return candidates[k] as string;
+  return text.slice(from, to);
 }
 
 /** Parses `text`, which must be exactly one flow element; returns the row or an error message. */
@@ -135,53 +188,60 @@ export function readFlow(text: string): Row | string {
   while (i < n) {
     const lt = text.indexOf('<', i);
     if (lt < 0) {
-      if (text.slice(i).trim() !== '') return 'text after the last tag';
+      if (!blank(text, i, n)) return 'text after the last tag';
       break;
     }
-    if (stack.length === 0 && text.slice(i, lt).trim() !== '') return 'text outside the flow element';
+    if (stack.length === 0 && !blank(text, i, lt)) return 'text outside the flow element';
     const gt = text.indexOf('>', lt + 1);
     if (gt < 0) return 'unterminated tag';
-    const tag = text.slice(lt + 1, gt);
+    const first = text.charCodeAt(lt + 1);
     i = gt + 1;
-    if (tag.charCodeAt(0) === 47 /* / */) {
-      const name = tag.slice(1).trim();
+    if (first === 47 /* / */) {
+      let a = lt + 2;
+      let b = gt;
+      while (a < b && isSpace(text.charCodeAt(a))) a++;
+      while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
       const open = stack.pop();
-      if (open !== name) return open === undefined ? `closing </${name}> without an opening tag` : `<${open}> closed by </${name}>`;
-      if (name === 'meta') direction = null;
+      if (open === undefined || open.length !== b - a || !wordAt(text, a, open)) {
+        const name = text.slice(a, b);
+        return open === undefined ? `closing </${name}> without an opening tag` : `<${open}> closed by </${name}>`;
+      }
+      if (open === 'meta') direction = null;
       if (stack.length === 0) {
-        if (text.slice(i).trim() !== '') return 'content after </flow>';
+        if (!blank(text, i, n)) return 'content after </flow>';
         break;
       }
       continue;
     }
-    if (tag.charCodeAt(0) === 63 /* ? */ || tag.charCodeAt(0) === 33 /* ! */) continue; // declaration or comment
-    const selfClosing = tag.charCodeAt(tag.length - 1) === 47;
-    const name = tag.slice(0, nameLength(tag));
-    if (name === '') return 'empty tag name';
+    if (first === 63 /* ? */ || first === 33 /* ! */) continue; // declaration or comment
+    const selfClosing = text.charCodeAt(gt - 1) === 47 && gt - 1 > lt;
+    const end = nameEnd(text, lt + 1, gt);
+    if (end === lt + 1) return 'empty tag name';
+    const name = nameAt(text, lt + 1, end);
     if (stack.length === 0 && name !== 'flow') return `root element is <${name}>, not <flow>`;
     if (selfClosing) {
       if (direction === 'independent' && (name === 'assured' || name === 'unreplied')) row[name] = 1;
       continue;
     }
     if (LEAVES.has(name)) {
-      const end = text.indexOf('<', i);
-      const after = end + 2 + name.length;
-      if (end < 0 || text.charCodeAt(end + 1) !== 47 || !text.startsWith(name, end + 2) || text.charCodeAt(after) !== 62) {
+      const close = text.indexOf('<', i);
+      const after = close + 2 + name.length;
+      if (close < 0 || text.charCodeAt(close + 1) !== 47 || !wordAt(text, close + 2, name) || text.charCodeAt(after) !== 62) {
         return `<${name}> is not closed by </${name}>`;
       }
-      storeLeaf(row, direction, name, text.slice(i, end));
+      storeLeaf(row, direction, name, text, i, close);
       i = after + 1;
       continue;
     }
     stack.push(name);
     if (name === 'meta') {
-      const d = attribute(tag, 'direction');
+      const d = attribute(text, lt, gt, 'direction');
       direction = d === 'original' ? 'orig' : d === 'reply' ? 'reply' : d === 'independent' ? 'independent' : null;
     } else if (name === 'layer3' && direction === 'orig') {
-      row.l3proto = attribute(tag, 'protoname');
+      row.l3proto = attribute(text, lt, gt, 'protoname');
     } else if (name === 'layer4' && direction === 'orig') {
-      row.l4proto = attribute(tag, 'protoname');
-      const num = attribute(tag, 'protonum');
+      row.l4proto = attribute(text, lt, gt, 'protoname');
+      const num = attribute(text, lt, gt, 'protonum');
       row.l4protonum = num !== null && /^\d+$/.test(num) ? Number(num) : null;
     }
   }

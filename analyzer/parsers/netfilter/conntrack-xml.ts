@@ -31,6 +31,10 @@ function countNewlines(text: string, from: number, to: number): number {
   return count;
 }
 
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
 /** Index of the next "<flow" that opens a flow element ("<flow>" or "<flow " with attributes). */
 function findOpen(text: string, from: number): number {
   let at = text.indexOf(OPEN, from);
@@ -54,9 +58,12 @@ export async function* readFlows(chunks: AsyncIterable<Buffer>, readOne: FlowRea
   let sawXml = false;
   let sawOther = false;
 
-  const noteGap = (gap: string): void => {
-    const trimmed = gap.trim();
-    if (trimmed === '') return;
+  const noteGap = (from: number, to: number): void => {
+    // between flows there is only a newline: look before cutting a substring out
+    let at = from;
+    while (at < to && isSpace(buffer.charCodeAt(at))) at++;
+    if (at === to) return;
+    const trimmed = buffer.slice(at, to).trim();
     if (trimmed.includes('<conntrack') || trimmed.includes('<?xml') || trimmed.includes('</conntrack>')) sawXml = true;
     else sawOther = true;
   };
@@ -68,12 +75,12 @@ export async function* readFlows(chunks: AsyncIterable<Buffer>, readOne: FlowRea
       if (open < 0) {
         // keep a tail that might be the start of "<flow" split across chunks
         const keepFrom = final ? buffer.length : Math.max(pos, buffer.length - OPEN.length);
-        noteGap(buffer.slice(pos, keepFrom));
+        noteGap(pos, keepFrom);
         line += countNewlines(buffer, pos, keepFrom);
         pos = keepFrom;
         break;
       }
-      noteGap(buffer.slice(pos, open));
+      noteGap(pos, open);
       line += countNewlines(buffer, pos, open);
       pos = open;
       const close = buffer.indexOf(CLOSE, open);

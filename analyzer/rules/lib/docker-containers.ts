@@ -27,6 +27,7 @@ export interface ContainerRow {
   log_type: string | null;
   log_max_size: string | null;
   log_max_file: string | null;
+  log_path: string | null;
   restart_policy: string | null;
   restart_count: number | null;
   k8s_attempt: number | null;
