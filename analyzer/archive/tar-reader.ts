@@ -10,6 +10,8 @@ type TarEntry = ExtractEvents['entry'][1];
 import { ArchiveReadError, type ArchiveEntry, type ArchiveReader, type InputDigest } from './archive-entry.js';
 
 const READ_CHUNK = 1024 * 1024;
+const LARGE_FILE = 1024 * 1024;
+const LARGE_GUNZIP_CHUNK = 64 * 1024;
 
 /** Turns zlib and tar-stream wording into something a support engineer can act on. */
 function describeReadError(err: unknown, gzip: boolean): string {
@@ -77,9 +79,11 @@ export function openTarball(file: string): ArchiveReader {
       },
     });
     const extract = tar.extract();
-    // zlib's default 16 KiB output chunks, not larger: on a data error the output of the chunk in
-    // progress is lost, and with it members that ended just before the corruption
-    const gunzip = gzip ? createGunzip() : null;
+    // On a data error the output of the chunk in progress is lost, and with it members that ended
+    // just before the corruption: small files keep zlib's default 16 KiB output chunks. Large
+    // ones take 64 KiB: 16 KiB made inflating them 3x dearer (a thread-pool round trip per chunk,
+    // 0.14 s instead of 0.05 s for a large node's 86 MB), and 64 KiB is little of such a file.
+    const gunzip = gzip ? createGunzip({ chunkSize: totalBytes >= LARGE_FILE ? LARGE_GUNZIP_CHUNK : 16 * 1024 }) : null;
     const fail = (err: Error) => extract.destroy(new ArchiveReadError(describeReadError(err, gzip), true));
     raw.on('error', (err) => {
       readFailed = true;

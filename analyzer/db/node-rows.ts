@@ -22,22 +22,51 @@ function insertStatement(db: Db, table: TablePlan, rows: number): Statement {
   return stmt;
 }
 
-/** Rows of one table waiting for a batched INSERT. */
-class TableBuffer {
-  private params: SqlValue[] = [];
+/**
+ * Rows of one table waiting for a batched INSERT. The parameter array is allocated once and
+ * reused (better-sqlite3 binds synchronously): a large node passes millions of values through
+ * here, and a fresh array per batch was a good part of the loader's garbage.
+ */
+export class TableBuffer {
+  /** node_id and the columns of each buffered row, row after row (grown to one batch, then reused). */
+  readonly params: SqlValue[] = [];
   private rows = 0;
+  private readonly width: number;
 
   constructor(
     private readonly db: Db,
     private readonly table: TablePlan,
     private readonly nodeId: number,
-  ) {}
+  ) {
+    this.width = table.columns.length + 1;
+  }
+
+  /**
+   * Starts a row (node_id set, every column NULL) and returns the index in `params` of its first
+   * column: the caller writes column i at that index + i, then calls `close()`.
+   */
+  open(): number {
+    const base = this.rows * this.width;
+    const end = base + this.width;
+    const params = this.params;
+    if (params.length < end) {
+      while (params.length < end) params.push(null);
+    } else {
+      for (let i = base + 1; i < end; i++) params[i] = null;
+    }
+    params[base] = this.nodeId;
+    return base + 1;
+  }
+
+  close(): void {
+    if (++this.rows === this.table.batchRows) this.flush();
+  }
 
   /** `values` are in the table's column order (node_id excluded), one per column. */
   add(values: readonly SqlValue[]): void {
-    this.params.push(this.nodeId);
-    for (let i = 0; i < values.length; i++) this.params.push(values[i] as SqlValue);
-    if (++this.rows === this.table.batchRows) this.flush();
+    const at = this.open();
+    for (let i = 0; i < values.length; i++) this.params[at + i] = values[i] as SqlValue;
+    this.close();
   }
 
   /**
@@ -50,7 +79,7 @@ class TableBuffer {
     if (this.rows === this.table.batchRows) {
       insertStatement(this.db, this.table, this.rows).run(this.params);
     } else {
-      const width = this.table.columns.length + 1;
+      const width = this.width;
       let offset = 0;
       for (let piece = highestPowerOfTwo(this.rows); offset < this.rows; piece >>= 1) {
         if (this.rows - offset < piece) continue;
@@ -58,7 +87,6 @@ class TableBuffer {
         offset += piece;
       }
     }
-    this.params = [];
     this.rows = 0;
   }
 }
@@ -80,10 +108,15 @@ export class NodeRows {
     readonly nodeId: number,
   ) {}
 
-  add(table: TablePlan, values: readonly SqlValue[]): void {
+  /** The buffer of a table, for writing rows in place (see TableBuffer.open). */
+  buffer(table: TablePlan): TableBuffer {
     let buffer = this.buffers.get(table.name);
     if (!buffer) this.buffers.set(table.name, (buffer = new TableBuffer(this.db, table, this.nodeId)));
-    buffer.add(values);
+    return buffer;
+  }
+
+  add(table: TablePlan, values: readonly SqlValue[]): void {
+    this.buffer(table).add(values);
   }
 
   /** Adds a row given by column name (bookkeeping tables); unknown names are a programming error. */

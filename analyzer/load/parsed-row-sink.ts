@@ -1,10 +1,22 @@
 import type { Cell, Row, Rows } from '../parsers/types.js';
-import type { NodeRows, SqlValue } from '../db/node-rows.js';
+import type { NodeRows, SqlValue, TableBuffer } from '../db/node-rows.js';
 import { PARSE_ERRORS_TABLE } from '../db/bookkeeping-tables.js';
-import type { SchemaPlan } from '../db/schema-plan.js';
+import type { SchemaPlan, TablePlan } from '../db/schema-plan.js';
 import type { NodeErrorLog } from './node-error-log.js';
 
 const NODE_FACTS = 'node_facts';
+
+/**
+ * Where a table's rows go, and the column index of each key of the last row seen: a parser makes
+ * its rows of one table with the same keys in the same order, so the keys are compared with the
+ * previous row's (property names are interned strings: an identity check) instead of looked up.
+ */
+interface TableTarget {
+  plan: TablePlan;
+  buffer: TableBuffer;
+  keys: string[];
+  indexes: number[];
+}
 
 /**
  * Where parser output goes. Parsers are written by other people and may be wrong: a row for an
@@ -18,6 +30,8 @@ export class ParsedRowSink {
   private source = '';
   private memberRows = 0;
   private readonly reported = new Set<string>();
+  private readonly targets = new Map<string, TableTarget>();
+  private last: TableTarget | null = null;
 
   constructor(
     private readonly rows: NodeRows,
@@ -62,23 +76,46 @@ export class ParsedRowSink {
       this.errors.malformedLine(this.member, typeof row.message === 'string' ? row.message : String(row.message), line);
       return;
     }
-    const plan = this.plan.parsed.get(table);
-    if (!plan) {
-      this.reportOnce(`table:${table}`, `${this.source} parser produced rows for unknown table "${table}" (dropped)`);
-      return;
+    let target = this.last;
+    if (target === null || target.plan.name !== table) {
+      target = this.targets.get(table) ?? this.newTarget(table);
+      if (target === null) {
+        this.reportOnce(`table:${table}`, `${this.source} parser produced rows for unknown table "${table}" (dropped)`);
+        return;
+      }
+      this.last = target;
     }
-    const values: SqlValue[] = new Array<SqlValue>(plan.columns.length).fill(null);
+    const { plan, buffer, keys, indexes } = target;
+    const params = buffer.params;
+    const at = buffer.open();
+    let k = 0;
     for (const key in row) {
-      const index = plan.columnIndex.get(key);
-      if (index === undefined) {
+      let index: number | undefined;
+      if (keys[k] === key) {
+        index = indexes[k];
+      } else {
+        index = plan.columnIndex.get(key) ?? -1;
+        keys[k] = key;
+        indexes[k] = index;
+      }
+      k++;
+      if (index === undefined || index < 0) {
         this.reportOnce(`column:${table}.${key}`, `${this.source} parser produced unknown column ${table}.${key} (value dropped)`);
         continue;
       }
-      values[index] = this.sqlValue(row[key], table, key);
+      params[at + index] = this.sqlValue(row[key], table, key);
     }
-    this.rows.add(plan, values);
+    buffer.close();
     this.memberRows++;
     if (table === NODE_FACTS) this.offerFact(row);
+  }
+
+  private newTarget(table: string): TableTarget | null {
+    const plan = this.plan.parsed.get(table);
+    if (!plan) return null;
+    const target: TableTarget = { plan, buffer: this.rows.buffer(plan), keys: [], indexes: [] };
+    this.targets.set(table, target);
+    return target;
   }
 
   private sqlValue(value: Cell | undefined, table: string, column: string): SqlValue {

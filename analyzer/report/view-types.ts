@@ -4,7 +4,7 @@
  * writers are pure functions of it. Strings here are raw text (the template escapes them);
  * pictures are SvgMarkup, built by an escaping builder.
  */
-import type { Severity } from '../rules/types.js';
+import type { RuleMeta, Severity } from '../rules/types.js';
 import type { SvgMarkup } from './pictures/svg.js';
 
 export interface SeverityCount {
@@ -18,20 +18,12 @@ export interface TextBlock {
   text: string;
 }
 
-export interface RuleInfo {
-  id: string;
+/** A rule's metadata as the report shows it (sources as in the rule file: "sysctl|kernel-log"). */
+export interface RuleInfo extends Pick<RuleMeta, 'id' | 'title' | 'severity' | 'category' | 'description' | 'remediation' | 'references' | 'sources'> {
   /** Anchor of the rule's entry in the rules section: "rule-3". */
   anchor: string;
-  title: string;
-  severity: Severity;
-  category: string;
-  description: string;
-  remediation: string;
-  references: string[];
   descriptionBlocks: TextBlock[];
   remediationBlocks: TextBlock[];
-  /** Source entries as in the rule file ("sysctl|kernel-log"). */
-  sources: string[];
   /** False for a rule id met in the findings without metadata (a rule from another run). */
   known: boolean;
 }

@@ -187,7 +187,10 @@ export const TABLES: TableDef[] = [
   },
   {
     name: 'conntrack_entries',
-    description: 'Tracked connections from conntrack -L -o xml (capped by the collector; parse_errors says when the last flow was cut off).',
+    description:
+      'Tracked connections from conntrack -L -o xml (capped by the collector; parse_errors says when the last flow was cut off). ' +
+      'Bounded: the first 20,000 flows of the dump (conntrack lists them in hash order, so a sample of a larger table); ' +
+      'conntrack_summary counts every flow (SUM(flows) is the table size; entries < flows in a group means some of its flows are not here).',
     columns: [
       col('l3proto', 'TEXT', "'ipv4' or 'ipv6'"),
       col('l4proto', 'TEXT', 'Layer 4 protocol name: tcp, udp, icmp, icmpv6, sctp, gre, unknown...'),
@@ -218,5 +221,26 @@ export const TABLES: TableDef[] = [
       col('line', 'INTEGER', 'Line of the flow in the collected XML'),
     ],
     indexes: [['orig_dst', 'orig_dport'], ['state']],
+  },
+  {
+    name: 'conntrack_summary',
+    description:
+      'Every flow of conntrack -L -o xml counted per protocol, state and original destination (the aggregate that scales: conntrack_entries keeps only the first 20,000 flows). ' +
+      'At most 10,000 destination groups; flows of destinations met after that are counted in one row per protocol and state with orig_dst and orig_dport NULL. ' +
+      'Count the table with SUM(flows); flows to a Service: WHERE orig_dst = ClusterIP.',
+    columns: [
+      col('l3proto', 'TEXT', "'ipv4' or 'ipv6'"),
+      col('l4proto', 'TEXT', 'Layer 4 protocol name: tcp, udp, icmp, ...'),
+      col('state', 'TEXT', 'TCP (or SCTP/DCCP) state, e.g. ESTABLISHED, TIME_WAIT, SYN_SENT; NULL for stateless protocols'),
+      col('orig_dst', 'TEXT', 'Destination address of the original direction (a ClusterIP before DNAT); NULL in the row of the destinations beyond the group limit'),
+      col('orig_dport', 'INTEGER', 'Destination port of the original direction; NULL for protocols without ports and in the row beyond the group limit'),
+      col('flows', 'INTEGER', 'Flows in this group'),
+      col('entries', 'INTEGER', 'Of them, flows that are conntrack_entries rows'),
+      col('assured', 'INTEGER', 'Flows marked ASSURED'),
+      col('unreplied', 'INTEGER', 'Flows that never saw a reply ([UNREPLIED])'),
+      col('dnat', 'INTEGER', 'Flows whose destination was translated (a Service ClusterIP or NodePort)'),
+      col('snat', 'INTEGER', 'Flows whose source was translated (MASQUERADE/SNAT)'),
+    ],
+    indexes: [['orig_dst', 'orig_dport']],
   },
 ];

@@ -10,9 +10,10 @@
  * A missing host name alone, when no kubeconfig on the node connects by name, is medium.
  */
 import type { Database } from 'better-sqlite3';
-import { parseCidr, normalizeIp, formatIp } from '../../analyzer/parsers/shared/cidr.js';
+import { normalizeIp } from '../../analyzer/parsers/shared/cidr.js';
 import { certEvidence, certLocation, loadCertificates, type CertRow } from '../../analyzer/rules/lib/certs.js';
-import { effectiveFlag, flagText } from '../../analyzer/rules/lib/component-flags.js';
+import { effectiveFlag, flagText, type EffectiveFlag } from '../../analyzer/rules/lib/component-flags.js';
+import { kubernetesServiceVip } from '../../analyzer/rules/lib/service-vip.js';
 import type { RuleContext, RuleFinding, RuleMeta } from '../../analyzer/rules/types.js';
 
 export const meta = {
@@ -47,27 +48,38 @@ interface Required {
   hostnameOnly?: boolean;
 }
 
-/** The first usable address of a range: 10.96.0.0/12 -> 10.96.0.1. */
-function firstAddress(range: string): string | null {
-  const c = parseCidr(range.trim());
-  return c ? formatIp({ family: c.family, value: c.network + 1n }) : null;
+/** The flags this rule reads, per node, read once for the whole batch. */
+interface Flags {
+  tlsCertFile: Map<number, EffectiveFlag>;
+  apiserverRange: Map<number, EffectiveFlag>;
+  controllerRange: Map<number, EffectiveFlag>;
+  advertise: Map<number, EffectiveFlag>;
+  kubeletNodeIp: Map<number, EffectiveFlag>;
 }
 
-function serviceRange(db: Database, node: number): { range: string; evidence: string } | null {
-  for (const component of ['kube-apiserver', 'kube-controller-manager']) {
-    const f = effectiveFlag(db, component, 'service-cluster-ip-range').get(node);
-    if (f) return { range: f.value.split(',')[0]!, evidence: flagText(f) };
-  }
+function readFlags(db: Database): Flags {
+  return {
+    tlsCertFile: effectiveFlag(db, 'kube-apiserver', 'tls-cert-file'),
+    apiserverRange: effectiveFlag(db, 'kube-apiserver', 'service-cluster-ip-range'),
+    controllerRange: effectiveFlag(db, 'kube-controller-manager', 'service-cluster-ip-range'),
+    advertise: effectiveFlag(db, 'kube-apiserver', 'advertise-address'),
+    kubeletNodeIp: effectiveFlag(db, 'kubelet', 'node-ip'),
+  };
+}
+
+function serviceRange(db: Database, flags: Flags, node: number): { range: string; evidence: string } | null {
+  const f = flags.apiserverRange.get(node) ?? flags.controllerRange.get(node);
+  if (f) return { range: f.value.split(',')[0]!, evidence: flagText(f) };
   const cfg = db
     .prepare(`SELECT path, value_text FROM kube_configs WHERE node_id = ? AND key = 'networking.serviceSubnet' AND value_text IS NOT NULL LIMIT 1`)
     .get(node) as { path: string; value_text: string } | undefined;
   return cfg ? { range: cfg.value_text.split(',')[0]!, evidence: `networking.serviceSubnet: ${cfg.value_text} (${cfg.path})` } : null;
 }
 
-function nodeIp(db: Database, node: number): { ip: string; evidence: string } | null {
-  const advertised = effectiveFlag(db, 'kube-apiserver', 'advertise-address').get(node);
+function nodeIp(db: Database, flags: Flags, node: number): { ip: string; evidence: string } | null {
+  const advertised = flags.advertise.get(node);
   if (advertised) return { ip: advertised.value, evidence: flagText(advertised) };
-  const kubelet = effectiveFlag(db, 'kubelet', 'node-ip').get(node);
+  const kubelet = flags.kubeletNodeIp.get(node);
   if (kubelet) return { ip: kubelet.value.split(',')[0]!, evidence: flagText(kubelet) };
   const addr = db
     .prepare(
@@ -82,10 +94,10 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host.startsWith('127.') || host === '::1';
 }
 
-/** Endpoints the node's kubeconfigs connect to (non-loopback hosts). */
+/** Hosts the node's kubeconfigs connect to (non-loopback), each with the kubeconfigs naming it. */
 function kubeconfigHosts(db: Database, node: number): { host: string; evidence: string }[] {
-  const rows = db.prepare('SELECT DISTINCT path, server FROM kubeconfigs WHERE node_id = ? AND server IS NOT NULL').all(node) as { path: string; server: string }[];
-  const out: { host: string; evidence: string }[] = [];
+  const rows = db.prepare('SELECT DISTINCT path, server FROM kubeconfigs WHERE node_id = ? AND server IS NOT NULL ORDER BY path').all(node) as { path: string; server: string }[];
+  const byHost = new Map<string, { server: string; paths: string[] }>();
   for (const r of rows) {
     let host: string;
     try {
@@ -93,9 +105,15 @@ function kubeconfigHosts(db: Database, node: number): { host: string; evidence: 
     } catch {
       continue;
     }
-    if (host && !isLoopback(host)) out.push({ host, evidence: `server: ${r.server} (${r.path})` });
+    if (!host || isLoopback(host)) continue;
+    const seen = byHost.get(host);
+    if (seen) seen.paths.push(r.path);
+    else byHost.set(host, { server: r.server, paths: [r.path] });
   }
-  return out;
+  return [...byHost.entries()].map(([host, k]) => ({
+    host,
+    evidence: `server: ${k.server} in ${k.paths.length > 2 ? `${k.paths[0]} and ${k.paths.length - 1} other kubeconfigs` : k.paths.join(' and ')}`,
+  }));
 }
 
 function dnsCovered(names: readonly string[], wanted: string): boolean {
@@ -110,20 +128,20 @@ function dnsCovered(names: readonly string[], wanted: string): boolean {
   });
 }
 
-function servingCert(db: Database, certs: readonly CertRow[], node: number): { cert: CertRow; how: string } | null {
-  const flag = effectiveFlag(db, 'kube-apiserver', 'tls-cert-file').get(node);
+function servingCert(flags: Flags, certs: readonly CertRow[], node: number): { cert: CertRow; how: string } | null {
+  const flag = flags.tlsCertFile.get(node);
   const path = flag?.value ?? '/etc/kubernetes/pki/apiserver.crt';
   const cert = certs.find((c) => c.node_id === node && c.path === path && c.source_field === 'file' && c.bundle_index === 0);
   if (!cert) return null;
   return { cert, how: flag ? flagText(flag) : `${path} (kubeadm's default; no --tls-cert-file found)` };
 }
 
-function requiredNames(db: Database, node: number): Required[] {
+function requiredNames(db: Database, flags: Flags, node: number): Required[] {
   const out: Required[] = [];
-  const range = serviceRange(db, node);
-  const vip = range ? firstAddress(range.range) : null;
+  const range = serviceRange(db, flags, node);
+  const vip = range ? kubernetesServiceVip(range.range) : null;
   if (range && vip) out.push({ kind: 'ip', value: vip, why: `the kubernetes Service VIP, first address of ${range.evidence}` });
-  const ip = nodeIp(db, node);
+  const ip = nodeIp(db, flags, node);
   const normalized = ip ? normalizeIp(ip.ip) : null;
   if (ip && normalized) out.push({ kind: 'ip', value: normalized, why: `the node IP: ${ip.evidence}` });
   const host = (db.prepare('SELECT hostname FROM nodes WHERE node_id = ?').get(node) as { hostname: string | null } | undefined)?.hostname;
@@ -137,16 +155,17 @@ function requiredNames(db: Database, node: number): Required[] {
 
 export function run(ctx: RuleContext): RuleFinding[] {
   const certs = loadCertificates(ctx.db, ctx.nodeIds);
+  const flags = readFlags(ctx.db);
   const sansOf = ctx.db.prepare('SELECT type, value FROM cert_sans WHERE node_id = ? AND member = ? AND bundle_index = ?');
   const out: RuleFinding[] = [];
   for (const node of ctx.nodeIds) {
-    const serving = servingCert(ctx.db, certs, node);
+    const serving = servingCert(flags, certs, node);
     if (!serving) continue;
     const sans = sansOf.all(node, serving.cert.member, serving.cert.bundle_index) as { type: string; value: string }[];
     const ips = new Set(sans.filter((s) => s.type === 'IP Address').map((s) => normalizeIp(s.value) ?? s.value));
     const dns = sans.filter((s) => s.type === 'DNS').map((s) => s.value.toLowerCase());
     const missing = new Map<string, Required[]>();
-    for (const r of requiredNames(ctx.db, node)) {
+    for (const r of requiredNames(ctx.db, flags, node)) {
       const covered = r.kind === 'ip' ? ips.has(r.value) : dnsCovered(dns, r.value);
       if (covered) continue;
       const list = missing.get(r.value);

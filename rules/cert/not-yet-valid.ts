@@ -48,21 +48,27 @@ function clockOffsets(ctx: RuleContext): Map<number, number> {
 export function run(ctx: RuleContext): RuleFinding[] {
   const now = collectionTimes(ctx.db);
   const offsets = clockOffsets(ctx);
-  const out: RuleFinding[] = [];
-  for (const g of groupByCertificate(loadCertificates(ctx.db, ctx.nodeIds))) {
+  const early = groupByCertificate(loadCertificates(ctx.db, ctx.nodeIds)).filter((g) => {
     const at = now.get(g.node_id);
     const start = epoch(g.cert.not_before);
-    if (at === undefined || start === null || start <= at) continue;
+    return at !== undefined && start !== null && start > at;
+  });
+  const perNode = new Map<number, number>();
+  for (const g of early) perNode.set(g.node_id, (perNode.get(g.node_id) ?? 0) + 1);
+  const out: RuleFinding[] = [];
+  for (const g of early) {
+    const at = now.get(g.node_id)!;
     const c = g.cert;
     const offset = offsets.get(g.node_id);
     const clock = offset !== undefined && Math.abs(offset) >= 60 ? `; the node clock is ${Math.round(Math.abs(offset))} s ${offset < 0 ? 'behind' : 'ahead'}` : '';
     const who = c.subject_cn ? ` (CN=${c.subject_cn})` : '';
+    const many = perNode.get(g.node_id)! > 1 ? `; ${perNode.get(g.node_id)} certificates of this node start after its clock: check the clock first` : '';
     out.push({
       node_id: g.node_id,
       resource: certLocation(c),
       message:
         `${certLocation(c)}${who} is not valid before ${shortTime(c.not_before)}, after the node's time at collection ` +
-        `(${new Date(at).toISOString().replace(/\.000Z$/, 'Z')})${otherPlaces(g)}${clock}`,
+        `(${new Date(at).toISOString().replace(/\.000Z$/, 'Z')})${otherPlaces(g)}${clock}${many}`,
       evidence: groupEvidence(g),
     });
   }

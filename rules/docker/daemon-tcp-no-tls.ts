@@ -5,6 +5,7 @@
  */
 import type { RuleContext, RuleFinding, RuleMeta } from '../../analyzer/rules/types.js';
 import { jsonStrings } from '../../analyzer/rules/lib/docker-containers.js';
+import { isLoopback, tcpEndpoint } from '../../analyzer/rules/lib/docker-hosts.js';
 
 export const meta = {
   id: 'docker/daemon-tcp-no-tls',
@@ -43,23 +44,6 @@ interface Endpoint {
   origins: string[];
 }
 
-/** A -H value or hosts entry that is TCP: tcp://h:p, tcp://:p, tcp://, or a bare h:p (dockerd reads it as tcp). */
-export function tcpEndpoint(value: string, tls: boolean): { url: string; host: string; port: number } | null {
-  const v = value.trim();
-  let rest: string;
-  if (/^tcp:\/\//i.test(v)) rest = v.slice(6);
-  else if (/^(unix|fd|npipe|ssh):\/\//i.test(v) || v.startsWith('/')) return null;
-  else if (/^[^/]*:\d+$/.test(v) || /^\d+\.\d+\.\d+\.\d+$/.test(v)) rest = v;
-  else return null;
-  rest = rest.replace(/\/.*$/, '');
-  const defaultPort = tls ? 2376 : 2375;
-  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(rest);
-  const host = (m?.[1] ?? '').replace(/^\[|\]$/g, '') || '0.0.0.0';
-  const port = m?.[2] ? Number(m[2]) : defaultPort;
-  return { url: `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`, host, port };
-}
-
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
 export function run(ctx: RuleContext): RuleFinding[] {
   const { db } = ctx;
@@ -109,7 +93,7 @@ export function run(ctx: RuleContext): RuleFinding[] {
 
   // dockerd seen listening on TCP confirms it, and reveals hosts set somewhere not collected
   const listeners = db
-    .prepare("SELECT node_id, local_address, port, process, pid FROM listeners WHERE process = 'dockerd' OR port IN (2375, 2376)")
+    .prepare("SELECT node_id, local_address, port, process, pid FROM listeners WHERE process LIKE 'dockerd%' OR port IN (2375, 2376)")
     .all() as { node_id: number; local_address: string; port: number; process: string | null; pid: number | null }[];
 
   const out: RuleFinding[] = [];
@@ -119,11 +103,11 @@ export function run(ctx: RuleContext): RuleFinding[] {
     const endpoints = [...(s?.endpoints.values() ?? [])];
     const nodeListeners = listeners.filter((l) => l.node_id === nodeId);
     for (const l of nodeListeners) {
-      if (l.process !== 'dockerd' || endpoints.some((e) => e.port === l.port)) continue;
+      if (!l.process?.startsWith('dockerd') || endpoints.some((e) => e.port === l.port)) continue;
       endpoints.push({ url: `tcp://${l.local_address}:${l.port}`, host: l.local_address, port: l.port, origins: [] });
     }
     for (const e of endpoints) {
-      const listening = nodeListeners.filter((l) => l.port === e.port && (l.process === null || l.process === 'dockerd'));
+      const listening = nodeListeners.filter((l) => l.port === e.port && (l.process === null || l.process.startsWith('dockerd')));
       const local = isLoopback(e.host);
       const tlsNote = s && s.tls.length > 0 ? ' (TLS is on but client certificates are not verified: any client is accepted)' : '';
       out.push({
@@ -136,7 +120,7 @@ export function run(ctx: RuleContext): RuleFinding[] {
         evidence: [
           ...e.origins,
           ...(e.origins.length === 0 ? ['(no configuration collected names this address; seen only in ss)'] : []),
-          ...listening.map((l) => `ss -ltnp: LISTEN ${l.local_address}:${l.port}${l.process ? ` users:(("${l.process}",pid=${l.pid}))` : ''}`),
+          ...listening.map((l) => `ss -ltnp: LISTEN ${l.local_address.includes(":") ? `[${l.local_address}]` : l.local_address}:${l.port}${l.process ? ` users:(("${l.process}",pid=${l.pid}))` : ''}`),
           ...(s?.tls ?? []),
           'tlsverify: not set',
         ].join('\n'),

@@ -89,7 +89,6 @@ export function run(ctx: RuleContext): RuleFinding[] {
   const { db } = ctx;
   const threshold = Number(ctx.params.threshold ?? 85);
   const topN = Number(ctx.params.top_dirs ?? 5);
-  const containers = loadContainers(db, ctx.nodeIds);
   const out: RuleFinding[] = [];
   for (const nodeId of ctx.nodeIds) {
     const root = dockerRoot(db, nodeId);
@@ -115,8 +114,9 @@ export function run(ctx: RuleContext): RuleFinding[] {
           WHERE node_id = ? AND layer_id IS NOT NULL GROUP BY dir ORDER BY kib DESC LIMIT ?`,
       )
       .all(nodeId, topN) as { dir: string; layer_id: string; is_init: number; kib: number }[];
+    const containers = loadContainers(db, [nodeId]);
     const ownerOf = (layer: string, dir: string): ContainerRow | undefined =>
-      containers.find((c) => c.node_id === nodeId && (c.overlay_layer_id === layer || (c.upper_dir !== null && c.upper_dir.startsWith(`${dir.replace(/-init$/, '')}/`))));
+      containers.find((c) => (c.overlay_layer_id === layer || (c.upper_dir !== null && c.upper_dir.startsWith(`${dir.replace(/-init$/, '')}/`))));
     const dirLines = dirs.map((d) => {
       const owner = ownerOf(d.layer_id, d.dir);
       const whose = owner
@@ -126,13 +126,13 @@ export function run(ctx: RuleContext): RuleFinding[] {
     });
     const biggest = dirLines[0];
     const what: string[] = [];
-    if (bytesFull && fs) what.push(`${bytePct}% full (${formatKib(fs.available_kb ?? 0)} free of ${formatKib(fs.size_kb ?? 0)})`);
-    if (inodesFull && inodes) what.push(`${inodePct}% of its inodes used (${inodes.free ?? '?'} free)`);
+    if (bytesFull && fs) what.push(`is ${bytePct}% full (${formatKib(fs.available_kb ?? 0)} free of ${formatKib(fs.size_kb ?? 0)})`);
+    if (inodesFull && inodes) what.push(`has ${inodePct}% of its inodes in use (${inodes.free ?? '?'} free)`);
     out.push({
       node_id: nodeId,
       resource: `filesystem ${mountpoint} (docker root ${root})`,
       message:
-        `The filesystem holding the docker root ${root} (${device} on ${mountpoint}) is ${what.join(' and ')}` +
+        `The filesystem holding the docker root ${root} (${device} on ${mountpoint}) ${what.join(' and ')}` +
         (biggest
           ? `; the largest overlay2 directory holds ${formatKib(biggest.kib)}${biggest.owner ? `, the writable layer of ${containerLabel(biggest.owner).phrase}` : ''}`
           : ''),

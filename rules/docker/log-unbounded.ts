@@ -54,18 +54,27 @@ function daemonLogging(db: Database, nodeId: number): DaemonLogging {
 
 const unbounded = (c: ContainerRow) => c.log_type === 'json-file' && (c.log_max_size === null || c.log_max_size === '' || c.log_max_size === '-1');
 
+/** legacy-web, or kube-proxy (kube-system/kube-proxy-97ce4) for a pod container. */
+const shortName = (c: ContainerRow) => (c.pod_name && c.k8s_container_name ? `${c.k8s_container_name} (${c.pod_namespace}/${c.pod_name})` : c.name);
+
 const logLine = (c: ContainerRow) => `${c.name}: LogConfig {Type: json-file, max-size: ${c.log_max_size ?? 'unset'}} ${c.log_path ?? ''}`.trimEnd();
 
 export function run(ctx: RuleContext): RuleFinding[] {
   const { db } = ctx;
-  const containers = currentContainers(loadContainers(db, ctx.nodeIds)).filter((c) => c.engine === 'docker');
+  const openByNode = new Map<number, ContainerRow[]>();
+  for (const c of currentContainers(loadContainers(db, ctx.nodeIds))) {
+    if (c.engine !== 'docker' || !unbounded(c)) continue;
+    const list = openByNode.get(c.node_id);
+    if (list) list.push(c);
+    else openByNode.set(c.node_id, [c]);
+  }
   const out: RuleFinding[] = [];
   for (const nodeId of ctx.nodeIds) {
     const daemon = daemonLogging(db, nodeId);
-    const open = containers.filter((c) => c.node_id === nodeId && unbounded(c));
+    const open = openByNode.get(nodeId) ?? [];
     const defaultUnbounded = daemon.driver === 'json-file' && daemon.maxSize === null;
     if (defaultUnbounded) {
-      const names = open.map((c) => c.name);
+      const names = open.map(shortName);
       out.push({
         node_id: nodeId,
         resource: 'dockerd log-opts',

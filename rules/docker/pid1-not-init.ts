@@ -6,7 +6,7 @@
  */
 import type { RuleContext, RuleFinding, RuleMeta } from '../../analyzer/rules/types.js';
 import { commandLine, containerLabel, currentContainers, loadContainers, shellQuote, type ContainerRow } from '../../analyzer/rules/lib/docker-containers.js';
-import { isZombie, loadProcesses, PS_HEADER, psLine, type NodeProcesses, type ProcessRow } from '../../analyzer/rules/lib/container-processes.js';
+import { isZombie, nodeProcesses, PS_HEADER, psLine, type NodeProcesses, type ProcessRow } from '../../analyzer/rules/lib/container-processes.js';
 import { baseName, isIdleCommand, isInitProgram, isShell, readPid1, type Pid1Reading } from '../../analyzer/rules/lib/shell-wrapper.js';
 
 export const meta = {
@@ -41,7 +41,7 @@ export const meta = {
 
 const live = (c: ContainerRow) => c.running === 1 || c.status === 'running' || c.status === 'restarting' || c.status === 'paused';
 
-/** Why no init protects this container, or null when one does. */
+/** What reaps orphans and forwards signals in this container, or null when nothing does. */
 function initInPlace(c: ContainerRow, daemonInit: boolean, pid1: ProcessRow | undefined): string | null {
   if (c.init === 1) return 'HostConfig.Init is true';
   if (c.init === null && daemonInit) return 'dockerd runs every container with "init": true';
@@ -57,7 +57,7 @@ function treeReading(pid1: ProcessRow, children: readonly ProcessRow[]): Pid1Rea
   const idler = alive.find((p) => p.args && isIdleCommand(p.args));
   const services = alive.filter((p) => p !== idler);
   if (services.length >= 2 || (idler && services.length >= 1)) {
-    return { kind: 'shell-wrapper', backgrounded: services.map((p) => p.args ?? p.comm ?? String(p.pid)), idler: idler?.args ?? null, script: null };
+    return { kind: 'shell-wrapper', backgrounded: services.map((p) => p.args ?? p.comm ?? String(p.pid)), idler: idler?.args ?? null, foreground: [], script: null };
   }
   return null;
 }
@@ -69,21 +69,29 @@ function programOf(command: string): string {
 
 export function run(ctx: RuleContext): RuleFinding[] {
   const { db } = ctx;
-  const processes = loadProcesses(db, ctx.nodeIds);
+  const processes = new Map<number, NodeProcesses>();
+  const processesOf = (nodeId: number) => {
+    // one node's table at a time: containers come sorted by node
+    if (!processes.has(nodeId)) {
+      processes.clear();
+      processes.set(nodeId, nodeProcesses(db, nodeId));
+    }
+    return processes.get(nodeId)!;
+  };
   const daemonInit = new Set(
     (db.prepare("SELECT node_id FROM daemon_config WHERE key = 'init' AND value_text = 'true'").all() as { node_id: number }[]).map((r) => r.node_id),
   );
   const out: RuleFinding[] = [];
   for (const c of currentContainers(loadContainers(db, ctx.nodeIds))) {
     if (!live(c)) continue;
-    const procs: NodeProcesses | undefined = processes.get(c.node_id);
-    const pid1 = c.pid ? procs?.byPid.get(c.pid) : undefined;
+    const procs = processesOf(c.node_id);
+    const pid1 = c.pid ? procs.byPid.get(c.pid) : undefined;
     if (initInPlace(c, daemonInit.has(c.node_id), pid1)) continue;
     const argv = commandLine(c);
     let reading = readPid1(argv);
     if (reading.kind === 'init') continue;
-    const children = pid1 ? (procs?.children.get(pid1.pid) ?? []) : [];
-    const inContainer = procs?.byContainer.get(c.id) ?? [];
+    const children = pid1 ? (procs.children.get(pid1.pid) ?? []) : [];
+    const inContainer = procs.byContainer.get(c.id) ?? [];
     const zombies = inContainer.filter(isZombie);
     const others = inContainer.filter((p) => p.pid !== pid1?.pid && !isZombie(p) && !(p.args && isIdleCommand(p.args)));
     let fromTree = false;
@@ -93,19 +101,17 @@ export function run(ctx: RuleContext): RuleFinding[] {
       reading = tree;
       fromTree = true;
     }
-    const scriptCommands = reading.script === null ? 0 : reading.script.split(/[;&|\n]+/).filter((s) => s.trim() !== '').length;
-    const onlyIdles = reading.backgrounded.length === 0 && (reading.kind === 'idle' || scriptCommands <= 1);
+    const onlyIdles = reading.backgrounded.length === 0 && reading.foreground.length === 0;
     // an idler alone harms nothing until something else runs in the container (docker exec'd services, their orphans)
     if (onlyIdles && others.length === 0 && zombies.length === 0) continue;
 
     const label = containerLabel(c);
     const services = reading.backgrounded.map(programOf);
-    const what =
-      reading.backgrounded.length > 0
-        ? `starts ${reading.backgrounded.length} service(s) in the background (${[...new Set(services)].join(', ')})`
-        : others.length > 0
-          ? `only idles while ${others.length} other process(es) run in the container (${[...new Set(others.map((p) => p.comm ?? '?'))].join(', ')})`
-          : 'only idles';
+    let what: string;
+    if (reading.backgrounded.length > 0) what = `starts ${reading.backgrounded.length} service(s) in the background (${[...new Set(services)].join(', ')})`;
+    else if (reading.foreground.length > 0) what = `runs ${reading.foreground.map((cmd) => `\`${cmd}\``).join(', ')} (a service that daemonises leaves PID 1 behind)`;
+    else if (others.length > 0) what = `only idles while ${others.length} other process(es) run in the container (${[...new Set(others.map((p) => p.comm ?? '?'))].join(', ')})`;
+    else what = 'only idles';
     const keeps = reading.idler ? ` and stays alive with \`${reading.idler}\`` : '';
     const shell = fromTree ? (pid1?.comm ?? 'a shell') : baseName(argv[0] ?? '?');
     const zombieText = zombies.length ? `; ${zombies.length} zombie process(es) are piling up under it now` : '';

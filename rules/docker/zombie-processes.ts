@@ -4,7 +4,7 @@
  */
 import type { RuleContext, RuleFinding, RuleMeta } from '../../analyzer/rules/types.js';
 import { containerLabel, labelKey, loadContainers, type ContainerRow } from '../../analyzer/rules/lib/docker-containers.js';
-import { isZombie, loadProcesses, PS_HEADER, psLine, type ProcessRow } from '../../analyzer/rules/lib/container-processes.js';
+import { isZombie, nodeProcesses, nodesWithZombies, PS_HEADER, psLine, type ProcessRow } from '../../analyzer/rules/lib/container-processes.js';
 
 export const meta = {
   id: 'docker/zombie-processes',
@@ -31,10 +31,10 @@ export const meta = {
 
 export function run(ctx: RuleContext): RuleFinding[] {
   const min = Number(ctx.params.min_zombies ?? 1);
-  const processes = loadProcesses(ctx.db, ctx.nodeIds);
   const containers = new Map<string, ContainerRow>(loadContainers(ctx.db, ctx.nodeIds).map((c) => [labelKey(c.node_id, c.id), c] as const));
   const out: RuleFinding[] = [];
-  for (const [nodeId, procs] of processes) {
+  for (const nodeId of nodesWithZombies(ctx.db, ctx.nodeIds)) {
+    const procs = nodeProcesses(ctx.db, nodeId);
     for (const [containerId, list] of procs.byContainer) {
       const zombies = list.filter(isZombie);
       if (zombies.length === 0 || zombies.length < min) continue;

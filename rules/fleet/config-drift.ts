@@ -8,7 +8,7 @@
  * two values (a rolling upgrade half done, two OS generations) is not reported node by node:
  * only outliers from a clear standard are. A node that does not report a field is not compared.
  */
-import { clusterGroups, clusterIdentities } from '../../analyzer/rules/lib/cluster-identity.js';
+import { clusterMembership, nodeNames } from '../../analyzer/rules/lib/cluster-membership.js';
 import { kubeProxyModes } from '../../analyzer/rules/lib/kube-proxy-mode.js';
 import type { RuleContext, RuleFinding, RuleMeta } from '../../analyzer/rules/types.js';
 
@@ -152,13 +152,11 @@ function nameList(names: string[], max = 8): string {
 export function run(ctx: RuleContext): RuleFinding[] {
   const majority = Number(ctx.params.majority);
   const minNodes = Number(ctx.params.min_nodes);
-  const names = new Map(
-    (ctx.db.prepare('SELECT node_id, COALESCE(name, hostname, input) AS name FROM nodes').all() as { node_id: number; name: string }[]).map((r) => [r.node_id, r.name] as const),
-  );
+  const names = nodeNames(ctx.db);
   const nameOf = (id: number) => names.get(id) ?? String(id);
   const fields = collectFields(ctx, new Set(ctx.nodeIds));
   // each cluster has its own standard; a node whose cluster is unknown is only judged when the batch is one cluster
-  const groups = clusterGroups(clusterIdentities(ctx.db), ctx.nodeIds);
+  const groups = clusterMembership(ctx.db).groups(ctx.nodeIds);
   const inGroups = new Map<number, number>();
   for (const g of groups) for (const id of g) inGroups.set(id, (inGroups.get(id) ?? 0) + 1);
   const findings: RuleFinding[] = [];

@@ -3,16 +3,12 @@
  * context): worker-2 (flannel.1 DOWN, overlay routes gone) and worker-3 (flannel never got a
  * lease) get the findings their incidents imply; every other node gets nothing above low.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../collector/registry/version.js';
-import { analyzeInputs, type AnalyzeResult } from '../../analyzer/load/analyze-inputs.js';
-import { runRules, type Finding } from '../../analyzer/rules/engine.js';
-import { loadAllRules } from '../../analyzer/rules/load-rules.js';
+import type { Finding } from '../../analyzer/rules/engine.js';
 import { severityRank } from '../../analyzer/rules/types.js';
+import { analyzeSampleBatch, type SampleBatch } from '../../test/support/sample-batch.js';
 
-let loaded: AnalyzeResult;
+let batch: SampleBatch;
 let findings: Finding[];
 let failures: string[];
 
@@ -20,21 +16,11 @@ const of = (node: string, rule: string) => findings.filter((f) => f.node === nod
 const OTHER_SUBNETS_OF_WORKER_2 = ['10.244.0.0/24', '10.244.1.0/24', '10.244.4.0/24', '10.244.5.0/24', '10.244.6.0/24', '10.244.7.0/24'];
 
 beforeAll(async () => {
-  const nodesDir = join(projectRoot(), 'samples', 'nodes');
-  const folders = readdirSync(nodesDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => join(nodesDir, e.name));
-  loaded = await analyzeInputs(folders);
-  const rules = (await loadAllRules()).filter((r) => r.meta.category === 'route' || r.meta.category === 'cni');
-  const out = runRules(loaded.db, rules);
-  findings = out.findings;
-  failures = out.results.filter((r) => r.status === 'error').map((r) => `${r.rule} on ${r.node}: ${r.reason}`);
-  if (process.env.NODESNAP_PRINT_FINDINGS) {
-    for (const f of findings) console.log(`${f.node}\t${f.severity}\t${f.rule}\t${f.resource}\t${f.message}\n\t${f.evidence.replaceAll('\n', '\n\t')}`);
-  }
+  batch = await analyzeSampleBatch({ categories: ['route', 'cni'] });
+  ({ findings, failures } = batch);
 }, 120_000);
 
-afterAll(() => loaded?.db.close());
+afterAll(() => batch?.loaded.db.close());
 
 describe('route and cni rules on the samples', () => {
   it('every rule runs without error', () => {

@@ -11,15 +11,15 @@
  * and did not fire. NODESNAP_PRINT_FINDINGS=1 prints every finding and the per-node table.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeInputs, type AnalyzeResult } from '../../analyzer/load/analyze-inputs.js';
-import { runRules, type Finding, type RuleResult } from '../../analyzer/rules/engine.js';
-import { loadAllRules } from '../../analyzer/rules/load-rules.js';
+import type { AnalyzeResult } from '../../analyzer/load/analyze-inputs.js';
+import type { Finding, RuleResult } from '../../analyzer/rules/engine.js';
 import { severityRank, type Rule } from '../../analyzer/rules/types.js';
 import { projectRoot } from '../../collector/registry/version.js';
 import { buildDist, ROOT } from '../analyzer/support/build-dist.js';
+import { analyzeSampleBatch } from '../support/sample-batch.js';
 
 interface ExpectedFinding {
   rule: string;
@@ -60,14 +60,7 @@ let findings: Finding[];
 let results: RuleResult[];
 
 beforeAll(async () => {
-  const nodesDir = join(projectRoot(), 'samples', 'nodes');
-  const folders = readdirSync(nodesDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => join(nodesDir, e.name))
-    .sort();
-  loaded = await analyzeInputs(folders);
-  rules = await loadAllRules();
-  ({ findings, results } = runRules(loaded.db, rules));
+  ({ loaded, rules, findings, results } = await analyzeSampleBatch({ printFindings: false }));
   if (process.env.NODESNAP_PRINT_FINDINGS) printReport();
 }, 180_000);
 

@@ -24,12 +24,12 @@
  * Error output of the tools (nsenter, ip, cat) is reported as parse_errors naming the sandbox.
  */
 import type { ParseContext, Row, Rows } from '../types.js';
-import { bit, intOrNull } from './common/flags.js';
+import { intOrNull } from './common/flags.js';
 import { commandOutputLines, words } from './common/lines.js';
 import { RowSink } from './common/row-sink.js';
 import { addrCidr } from './addr-record.js';
 import { addrFromWords } from './addr-words.js';
-import { dstCidr, routeFamily } from './route-record.js';
+import { dstCidr, routeColumns, routeFamily } from './route-record.js';
 import { routeFromWords } from './route-words.js';
 
 interface Sandbox {
@@ -112,21 +112,7 @@ export function parsePodNetns(text: string, _ctx: ParseContext): Rows {
         complain();
         continue;
       }
-      lastRoute = {
-        sandbox_id: current.id,
-        family,
-        type: r.type ?? 'unicast',
-        dst: r.dst,
-        dst_cidr: dst.cidr,
-        gateway: r.gateway,
-        dev: r.dev,
-        protocol: r.protocol ?? 'boot',
-        scope: r.scope ?? 'global',
-        src: r.src,
-        metric: r.metric ?? 0,
-        onlink: bit(r.flags.includes('onlink')),
-        linkdown: bit(r.flags.includes('linkdown')),
-      };
+      lastRoute = { sandbox_id: current.id, ...routeColumns(r, family, dst) };
       sink.add('pod_routes', lastRoute);
     } else if (section === 'iflink') {
       const v = intOrNull(trimmed);

@@ -90,15 +90,13 @@ export function familyHintOf(member: string): 'inet' | 'inet6' | null {
   return null;
 }
 
-export function routeRow(r: RouteRecord, family: 'inet' | 'inet6', dst: { cidr: string; prefixlen: number }): Row {
+/** The columns of a route that the routes and pod_routes tables share, with ip's defaults for what it leaves out. */
+export function routeColumns(r: RouteRecord, family: 'inet' | 'inet6', dst: { cidr: string }): Row {
   return {
     family,
-    rt_table: tableName(r.table),
     type: r.type ?? 'unicast',
     dst: r.dst,
     dst_cidr: dst.cidr,
-    dst_prefixlen: dst.prefixlen,
-    tos: r.tos,
     gateway: r.gateway,
     dev: r.dev,
     protocol: r.protocol ?? 'boot',
@@ -107,6 +105,16 @@ export function routeRow(r: RouteRecord, family: 'inet' | 'inet6', dst: { cidr: 
     metric: r.metric ?? 0,
     onlink: bit(r.flags.includes('onlink')),
     linkdown: bit(r.flags.includes('linkdown')),
+  };
+}
+
+/** A row of the routes table. */
+export function routeRow(r: RouteRecord, family: 'inet' | 'inet6', dst: { cidr: string; prefixlen: number }): Row {
+  return {
+    ...routeColumns(r, family, dst),
+    rt_table: tableName(r.table),
+    dst_prefixlen: dst.prefixlen,
+    tos: r.tos,
     flags: listOrNull(r.flags),
     nexthops: r.nexthops.length === 0 ? null : JSON.stringify(r.nexthops),
     mtu: r.mtu,

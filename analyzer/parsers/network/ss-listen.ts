@@ -16,36 +16,22 @@
  * For a listener Recv-Q is the accept queue now and Send-Q its size.
  */
 import type { ParseContext, Rows } from '../types.js';
-import { commandOutputLines } from './common/lines.js';
 import { RowSink } from './common/row-sink.js';
-import { newEndpoint, readSsEndpoint, starFamilyOf, wordBounds } from './ss-address.js';
+import { newEndpoint, readSsEndpoint, wordBounds } from './ss-address.js';
+import { readSsOutput, ssQueue } from './ss-output.js';
 import { parseSsUsers } from './ss-users.js';
-
-function intWord(word: string): number | null {
-  return /^\d+$/.test(word) ? Number(word) : null;
-}
 
 export function parseSsListen(text: string, _ctx: ParseContext): Rows {
   const sink = new RowSink();
-  const lines = commandOutputLines(text, sink);
-  let first = 0;
-  while (first < lines.length && lines[first]!.trim() === '') first++;
-  const header = lines[first] ?? '';
-  const hasHeader = header.startsWith('State') || header.startsWith('Netid');
-  if (hasHeader) sink.understoodSomething();
-  const star = starFamilyOf(hasHeader ? header : '', text);
-  // with several socket kinds ss adds a Netid column ("tcp") before State
-  const shift = header.startsWith('Netid') ? 1 : 0;
-  const starts = new Int32Array(5 + shift);
-  const ends = new Int32Array(5 + shift);
+  const { lines, first, star, shift, starts, ends } = readSsOutput(text, sink);
   const local = newEndpoint();
-  for (let n = hasHeader ? first + 1 : first; n < lines.length; n++) {
+  for (let n = first; n < lines.length; n++) {
     const line = lines[n]!;
     const count = wordBounds(line, starts, ends);
     if (count === 0) continue;
-    const recvQ = count === 5 + shift ? intWord(line.slice(starts[shift + 1]!, ends[shift + 1]!)) : null;
-    const sendQ = count === 5 + shift ? intWord(line.slice(starts[shift + 2]!, ends[shift + 2]!)) : null;
-    if (recvQ === null || sendQ === null || !readSsEndpoint(line, starts[shift + 3]!, ends[shift + 3]!, star, local)) {
+    const recvQ = count === 5 + shift ? ssQueue(line, starts[shift + 1]!, ends[shift + 1]!) : -1;
+    const sendQ = count === 5 + shift ? ssQueue(line, starts[shift + 2]!, ends[shift + 2]!) : -1;
+    if (recvQ < 0 || sendQ < 0 || !readSsEndpoint(line, starts[shift + 3]!, ends[shift + 3]!, star, local)) {
       sink.error(n + 1, `not a listening socket line: ${JSON.stringify(line.slice(0, 160))}`);
       continue;
     }

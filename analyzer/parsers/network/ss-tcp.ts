@@ -12,21 +12,9 @@
  * A busy node has 100k lines: one pass, no regular expressions, one object per socket.
  */
 import type { ParseContext, Rows } from '../types.js';
-import { commandOutputLines } from './common/lines.js';
 import { RowSink } from './common/row-sink.js';
-import { newEndpoint, readSsEndpoint, starFamilyOf, wordBounds } from './ss-address.js';
-
-/** Recv-Q/Send-Q: a non-negative decimal, or -1. */
-function queue(line: string, start: number, end: number): number {
-  if (end === start) return -1;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const c = line.charCodeAt(i);
-    if (c < 48 || c > 57) return -1;
-    n = n * 10 + (c - 48);
-  }
-  return n;
-}
+import { newEndpoint, readSsEndpoint, wordBounds } from './ss-address.js';
+import { readSsOutput, ssQueue } from './ss-output.js';
 
 /** ESTAB, TIME-WAIT, FIN-WAIT-2...: capitals, digits and '-'. */
 function isStateWord(line: string, start: number, end: number): boolean {
@@ -40,25 +28,15 @@ function isStateWord(line: string, start: number, end: number): boolean {
 
 export function parseSsTcp(text: string, _ctx: ParseContext): Rows {
   const sink = new RowSink();
-  const lines = commandOutputLines(text, sink);
-  let first = 0;
-  while (first < lines.length && lines[first]!.trim() === '') first++;
-  const header = lines[first] ?? '';
-  const hasHeader = header.startsWith('State') || header.startsWith('Netid');
-  if (hasHeader) sink.understoodSomething();
-  const star = starFamilyOf(hasHeader ? header : '', text);
-  // with several socket kinds ss adds a Netid column ("tcp") before State
-  const shift = header.startsWith('Netid') ? 1 : 0;
-  const starts = new Int32Array(5 + shift);
-  const ends = new Int32Array(5 + shift);
+  const { lines, first, star, shift, starts, ends } = readSsOutput(text, sink);
   const local = newEndpoint();
   const peer = newEndpoint();
-  for (let n = hasHeader ? first + 1 : first; n < lines.length; n++) {
+  for (let n = first; n < lines.length; n++) {
     const line = lines[n]!;
     const count = wordBounds(line, starts, ends);
     if (count === 0) continue;
-    const recvQ = count === 5 + shift ? queue(line, starts[shift + 1]!, ends[shift + 1]!) : -1;
-    const sendQ = count === 5 + shift ? queue(line, starts[shift + 2]!, ends[shift + 2]!) : -1;
+    const recvQ = count === 5 + shift ? ssQueue(line, starts[shift + 1]!, ends[shift + 1]!) : -1;
+    const sendQ = count === 5 + shift ? ssQueue(line, starts[shift + 2]!, ends[shift + 2]!) : -1;
     if (
       recvQ < 0 ||
       sendQ < 0 ||

@@ -12,14 +12,14 @@
  */
 import type { Row, StreamParser } from '../types.js';
 import { addCertificates } from './cert-file.js';
-import { nodePath, RowSink } from './rows.js';
+import { nodePathOf, RowSink } from './rows.js';
 
 /** Certificate files are capped at 1 MiB by the collector; anything past this is not read. */
 const MAX_CERT_FILE_BYTES = 4 * 1024 * 1024;
 
 export function parseCertFile(bytes: Buffer, ctx: { member: string; path?: string }): RowSink {
   const sink = new RowSink();
-  const path = nodePath(ctx);
+  const path = nodePathOf(ctx);
   const summary = addCertificates(sink, bytes, { member: ctx.member, path, source_field: 'file' });
   sink.add('cert_files', {
     member: ctx.member,

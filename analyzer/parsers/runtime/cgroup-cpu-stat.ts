@@ -14,7 +14,7 @@
  *     throttled_usec 8842010238
  */
 import type { TextParser } from '../types.js';
-import { lines, nodePath, RowSink } from './rows.js';
+import { nodePathOf, RowSink, splitLines } from './rows.js';
 
 // docker-<id>.scope, cri-containerd-<id>.scope, <id> (cgroupfs), kubepods-...slice:cri-containerd:<id>
 const CONTAINER_ID = /(?:^|[-:])([0-9a-f]{64})(?![0-9a-f])/;
@@ -55,7 +55,7 @@ export const cgroupCpuStatParser: TextParser = {
   parse(text, ctx) {
     const sink = new RowSink();
     const stats = new Map<string, number>();
-    lines(text).forEach((line, i) => {
+    splitLines(text).forEach((line, i) => {
       if (line.trim() === '') return;
       const [key, value, extra] = line.trim().split(/\s+/);
       if (!key || value === undefined || extra !== undefined || !/^\d+$/.test(value)) {
@@ -65,13 +65,13 @@ export const cgroupCpuStatParser: TextParser = {
       stats.set(key, Number(value));
     });
     if (stats.size === 0) return sink.rows();
-    const owner = cgroupOwner(nodePath(ctx));
+    const owner = cgroupOwner(nodePathOf(ctx));
     const v1Nanos = stats.get('throttled_time');
     const throttledUsec = stats.get('throttled_usec') ?? (v1Nanos === undefined ? null : Math.round(v1Nanos / 1000));
     const periods = stats.get('nr_periods') ?? null;
     const throttled = stats.get('nr_throttled') ?? null;
     sink.add('cgroup_cpu_stats', {
-      path: nodePath(ctx),
+      path: nodePathOf(ctx),
       ...owner,
       cgroup_version: stats.has('usage_usec') || stats.has('throttled_usec') ? 2 : 1,
       nr_periods: periods,

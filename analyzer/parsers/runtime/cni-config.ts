@@ -17,7 +17,7 @@
  */
 import type { TextParser } from '../types.js';
 import { pluginColumns } from './cni-plugin.js';
-import { arr, baseName, errorMessage, isRecord, json, nodePath, nonEmpty, RowSink } from './rows.js';
+import { arr, baseName, errorMessage, isRecord, json, nodePathOf, nonEmpty, RowSink, stripBom } from './rows.js';
 
 const CANDIDATE = /\.(conf|conflist|json)$/;
 
@@ -25,7 +25,7 @@ export const cniConfigParser: TextParser = {
   kind: 'text',
   parse(text, ctx) {
     const sink = new RowSink();
-    const path = nodePath(ctx);
+    const path = nodePathOf(ctx);
     const fileName = baseName(path);
     const isConflist = fileName.endsWith('.conflist');
     const base = { path, file_name: fileName, is_candidate: CANDIDATE.test(fileName) ? 1 : 0, is_conflist: isConflist ? 1 : 0 };
@@ -35,7 +35,7 @@ export const cniConfigParser: TextParser = {
     };
     let doc: unknown;
     try {
-      doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      doc = JSON.parse(stripBom(text));
     } catch (err) {
       invalid(text.trim() === '' ? 'empty file' : errorMessage(err));
       return sink.rows();

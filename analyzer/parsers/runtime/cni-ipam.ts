@@ -10,7 +10,7 @@
  * The container id is the pod sandbox's (docker's pause container or the CRI sandbox id).
  */
 import type { TextParser } from '../types.js';
-import { baseName, lines, nodePath, RowSink } from './rows.js';
+import { baseName, nodePathOf, RowSink, splitLines } from './rows.js';
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const IPV6 = /^[0-9a-fA-F:]+$/;
@@ -19,12 +19,12 @@ export const cniIpamParser: TextParser = {
   kind: 'text',
   parse(text, ctx) {
     const sink = new RowSink();
-    const path = nodePath(ctx);
+    const path = nodePathOf(ctx);
     const parts = path.split('/');
     const file = baseName(path);
     const network = parts[parts.length - 2] ?? null;
     if (file === 'lock') return sink.rows();
-    const content = lines(text).map((l) => l.trim()).filter((l) => l !== '');
+    const content = splitLines(text).map((l) => l.trim()).filter((l) => l !== '');
     const last = /^last_reserved_ip\.(\d+)$/.exec(file);
     if (last) {
       sink.add('ipam_last_reserved', { network, range_index: Number(last[1]), ip: content[0] ?? null, path });

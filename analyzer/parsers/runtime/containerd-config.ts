@@ -14,16 +14,16 @@ import { parse as parseToml } from 'smol-toml';
 import type { TextParser } from '../types.js';
 import { flatten } from './flatten.js';
 import { maskSecret } from './secret-settings.js';
-import { errorMessage, int, nodePath, RowSink } from './rows.js';
+import { errorMessage, int, nodePathOf, RowSink, stripBom } from './rows.js';
 
 export const containerdConfigParser: TextParser = {
   kind: 'text',
   parse(text, ctx) {
     const sink = new RowSink();
-    const path = nodePath(ctx);
+    const path = nodePathOf(ctx);
     let doc: Record<string, unknown>;
     try {
-      doc = parseToml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Record<string, unknown>;
+      doc = parseToml(stripBom(text)) as Record<string, unknown>;
     } catch (err) {
       const message = errorMessage(err).split('\n')[0] ?? 'invalid TOML';
       const line = /line (\d+)/.exec(errorMessage(err))?.[1];

@@ -16,7 +16,7 @@ import { parseEnvFile } from './env-file.js';
 import { addEnvFileFlags } from './env-flags.js';
 import { flatten } from './flatten.js';
 import { maskSecret } from './secret-settings.js';
-import { errorMessage, nodePath, RowSink } from './rows.js';
+import { errorMessage, nodePathOf, RowSink, stripBom } from './rows.js';
 
 function parseDaemonJson(sink: RowSink, path: string, text: string): void {
   if (text.trim() === '') {
@@ -26,7 +26,7 @@ function parseDaemonJson(sink: RowSink, path: string, text: string): void {
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    doc = JSON.parse(stripBom(text));
   } catch (err) {
     const message = errorMessage(err);
     sink.add('daemon_config_files', { path, format: 'json', valid: 0, error: message });
@@ -57,7 +57,7 @@ export const daemonConfigParser: TextParser = {
   kind: 'text',
   parse(text, ctx) {
     const sink = new RowSink();
-    const path = nodePath(ctx);
+    const path = nodePathOf(ctx);
     if (path.endsWith('.json')) parseDaemonJson(sink, path, text);
     else parseDaemonEnv(sink, path, text);
     return sink.rows();

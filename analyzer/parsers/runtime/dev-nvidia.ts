@@ -10,7 +10,7 @@
  *   /dev/nvidia-caps
  */
 import type { TextParser } from '../types.js';
-import { lines, RowSink } from './rows.js';
+import { RowSink, splitLines } from './rows.js';
 
 function kindOf(name: string): { kind: string; gpu_index: number | null } {
   const gpu = /^nvidia(\d+)$/.exec(name);
@@ -26,7 +26,7 @@ export const devNvidiaParser: TextParser = {
   kind: 'text',
   parse(text) {
     const sink = new RowSink();
-    lines(text).forEach((line, i) => {
+    splitLines(text).forEach((line, i) => {
       const path = line.trim();
       if (path === '') return;
       if (!path.startsWith('/dev/nvidia')) {

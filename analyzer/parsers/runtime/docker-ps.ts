@@ -9,7 +9,7 @@
  */
 import type { TextParser } from '../types.js';
 import { parseKubeContainerName } from './kube-names.js';
-import { int, isRecord, lines, nonEmpty, RowSink, str } from './rows.js';
+import { int, isRecord, nonEmpty, RowSink, splitLines, str } from './rows.js';
 import { dockerPsTime } from './timestamps.js';
 
 const EXITED = /^Exited \((-?\d+)\)/;
@@ -29,7 +29,7 @@ export const dockerPsParser: TextParser = {
   kind: 'text',
   parse(text) {
     const sink = new RowSink();
-    lines(text).forEach((line, i) => {
+    splitLines(text).forEach((line, i) => {
       if (line.trim() === '') return;
       let c: unknown;
       try {

@@ -11,6 +11,7 @@
  *   KUBELET_KUBEADM_ARGS="--container-runtime=remote --pod-infra-container-image=k8s.gcr.io/pause:3.5"
  *   FLANNEL_MTU=1500  # host-gw keeps the default
  */
+import { stripBom } from '../shared/text.js';
 
 export interface EnvAssignment {
   key: string;
@@ -41,7 +42,7 @@ function isBlank(c: string | undefined): boolean {
 
 export function parseEnvFile(text: string): EnvFile {
   const out: EnvFile = { vars: [], errors: [] };
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const src = stripBom(text);
   let i = 0;
   let line = 1;
 

@@ -8,13 +8,13 @@
  */
 import type { TextParser } from '../types.js';
 import { pluginColumns } from './cni-plugin.js';
-import { baseName, errorMessage, isRecord, nodePath, nonEmpty, RowSink } from './rows.js';
+import { baseName, errorMessage, isRecord, nodePathOf, nonEmpty, RowSink } from './rows.js';
 
 export const flannelCniStateParser: TextParser = {
   kind: 'text',
   parse(text, ctx) {
     const sink = new RowSink();
-    const path = nodePath(ctx);
+    const path = nodePathOf(ctx);
     const base = { path, container_id: baseName(path) };
     let doc: unknown;
     try {

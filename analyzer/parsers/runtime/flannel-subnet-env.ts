@@ -9,7 +9,7 @@
  */
 import type { TextParser } from '../types.js';
 import { envMap, parseEnvFile } from './env-file.js';
-import { nodePath, RowSink } from './rows.js';
+import { nodePathOf, RowSink } from './rows.js';
 
 export const flannelSubnetEnvParser: TextParser = {
   kind: 'text',
@@ -22,7 +22,7 @@ export const flannelSubnetEnvParser: TextParser = {
     const mtu = vars.get('FLANNEL_MTU');
     const ipmasq = vars.get('FLANNEL_IPMASQ');
     sink.add('flannel_env', {
-      path: nodePath(ctx),
+      path: nodePathOf(ctx),
       network: vars.get('FLANNEL_NETWORK') ?? null,
       subnet: vars.get('FLANNEL_SUBNET') ?? null,
       mtu: mtu !== undefined && /^\d+$/.test(mtu) ? Number(mtu) : null,

@@ -24,7 +24,7 @@ import { KUBE_PROXY_V1ALPHA1, unknownFields } from './kube-proxy-fields.js';
 import { addKubeconfig } from './kubeconfig.js';
 import { maskSecret } from './secret-settings.js';
 import { addStaticPod } from './static-pod.js';
-import { baseName, errorMessage, isRecord, nodePath, nonEmpty, obj, RowSink } from './rows.js';
+import { baseName, errorMessage, isRecord, nodePathOf, nonEmpty, obj, RowSink, stripBom } from './rows.js';
 
 const KIND_COMPONENT: Readonly<Record<string, string>> = {
   KubeletConfiguration: 'kubelet',
@@ -137,8 +137,8 @@ export const kubeConfigsParser: TextParser = {
   kind: 'text',
   parse(text, ctx) {
     const sink = new RowSink();
-    const path = nodePath(ctx);
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const path = nodePathOf(ctx);
+    const body = stripBom(text);
     const place: DocPlace = { path, member: ctx.member, docIndex: 0, configMap: null };
     if (path.includes('/manifests/') || STRUCTURED.test(path)) {
       if (baseName(path) === 'net-conf.json') {

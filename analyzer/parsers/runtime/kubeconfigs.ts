@@ -5,13 +5,13 @@
 import { parseAllDocuments } from 'yaml';
 import type { TextParser } from '../types.js';
 import { addKubeconfig } from './kubeconfig.js';
-import { errorMessage, isRecord, nodePath, nonEmpty, RowSink } from './rows.js';
+import { errorMessage, isRecord, nodePathOf, nonEmpty, RowSink } from './rows.js';
 
 export const kubeconfigsParser: TextParser = {
   kind: 'text',
   parse(text, ctx) {
     const sink = new RowSink();
-    const path = nodePath(ctx);
+    const path = nodePathOf(ctx);
     const docs = parseAllDocuments(text, { prettyErrors: true });
     const list = Array.isArray(docs) ? docs : [];
     list.forEach((doc, i) => {

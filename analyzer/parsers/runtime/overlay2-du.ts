@@ -8,7 +8,7 @@
  * `layer_id` is the directory name, which containers.overlay_layer_id also holds.
  */
 import type { TextParser } from '../types.js';
-import { lines, RowSink } from './rows.js';
+import { RowSink, splitLines } from './rows.js';
 
 const DU_LINE = /^(\d+)\s+(\S.*?)\/?$/;
 
@@ -16,7 +16,7 @@ export const overlay2DuParser: TextParser = {
   kind: 'text',
   parse(text) {
     const sink = new RowSink();
-    lines(text).forEach((line, i) => {
+    splitLines(text).forEach((line, i) => {
       if (line.trim() === '') return;
       const m = DU_LINE.exec(line);
       if (!m) {

@@ -18,7 +18,7 @@
 import { componentOf, splitCommandLine } from '../shared/component-flags.js';
 import type { TextParser } from '../types.js';
 import { addComponent, joinArgv, unwrapShell } from './components.js';
-import { baseName, lines, nodePath, RowSink } from './rows.js';
+import { baseName, nodePathOf, RowSink, splitLines } from './rows.js';
 
 interface Setting {
   section: string;
@@ -32,7 +32,7 @@ export function readUnitFile(text: string, sink: RowSink): Setting[] {
   const out: Setting[] = [];
   let section = '';
   let pending: { key: string; value: string; line: number } | null = null;
-  const all = lines(text);
+  const all = splitLines(text);
   for (let i = 0; i < all.length; i++) {
     const raw = all[i] as string;
     const line = raw.trim();
@@ -113,7 +113,7 @@ export const systemdUnitsParser: TextParser = {
   kind: 'text',
   parse(text, ctx) {
     const sink = new RowSink();
-    const path = nodePath(ctx);
+    const path = nodePathOf(ctx);
     const { unit, dropin } = unitOf(path);
     const settings = readUnitFile(text, sink);
     let execStart: string | null = null;

@@ -25,17 +25,17 @@ export interface NodeProcesses {
   byContainer: Map<string, ProcessRow[]>;
 }
 
-/** Processes of the given nodes, indexed; a container found only through its PID 1 ancestry is attributed too. */
-export function loadProcesses(db: Database, nodeIds: readonly number[]): Map<number, NodeProcesses> {
-  const wanted = new Set(nodeIds);
-  const out = new Map<number, NodeProcesses>();
+/**
+ * The processes of one node, indexed; a process is attributed to a container by its cgroup, or
+ * through its parents up to a container's PID 1. Loaded per node so a batch of hundreds of nodes
+ * never holds every node's process table at once.
+ */
+export function nodeProcesses(db: Database, nodeId: number): NodeProcesses {
+  const n: NodeProcesses = { byPid: new Map(), children: new Map(), byContainer: new Map() };
   const rows = db
-    .prepare('SELECT node_id, pid, ppid, state, stat, elapsed_seconds, user, container_id, comm, args FROM processes ORDER BY node_id, pid')
-    .all() as ProcessRow[];
+    .prepare('SELECT node_id, pid, ppid, state, stat, elapsed_seconds, user, container_id, comm, args FROM processes WHERE node_id = ? ORDER BY pid')
+    .all(nodeId) as ProcessRow[];
   for (const p of rows) {
-    if (!wanted.has(p.node_id)) continue;
-    let n = out.get(p.node_id);
-    if (!n) out.set(p.node_id, (n = { byPid: new Map(), children: new Map(), byContainer: new Map() }));
     n.byPid.set(p.pid, p);
     if (p.ppid !== null) {
       const list = n.children.get(p.ppid);
@@ -43,51 +43,50 @@ export function loadProcesses(db: Database, nodeIds: readonly number[]): Map<num
       else n.children.set(p.ppid, [p]);
     }
   }
-  const pid1s = db.prepare('SELECT node_id, id, pid FROM containers WHERE pid > 0').all() as { node_id: number; id: string; pid: number }[];
-  const pid1ByNode = new Map<number, Map<number, string>>();
-  for (const c of pid1s) {
-    let m = pid1ByNode.get(c.node_id);
-    if (!m) pid1ByNode.set(c.node_id, (m = new Map()));
-    m.set(c.pid, c.id);
-  }
-  for (const [nodeId, n] of out) {
-    const pid1 = pid1ByNode.get(nodeId) ?? new Map<number, string>();
-    const resolved = new Map<number, string | null>();
-    const containerOf = (p: ProcessRow): string | null => {
-      // iterative walk up the parents, memoised, bounded against pid cycles in broken input
-      const path: number[] = [];
-      let cur: ProcessRow | undefined = p;
-      let found: string | null = null;
-      for (let hops = 0; cur && hops < 64; hops++) {
-        if (resolved.has(cur.pid)) {
-          found = resolved.get(cur.pid) ?? null;
-          break;
-        }
-        path.push(cur.pid);
-        if (cur.container_id) {
-          found = cur.container_id;
-          break;
-        }
-        const id = pid1.get(cur.pid);
-        if (id) {
-          found = id;
-          break;
-        }
-        if (cur.ppid === null || cur.ppid === cur.pid || cur.ppid <= 1) break;
-        cur = n.byPid.get(cur.ppid);
+  const pid1 = new Map<number, string>(
+    (db.prepare('SELECT pid, id FROM containers WHERE node_id = ? AND pid > 0').all(nodeId) as { pid: number; id: string }[]).map((c) => [c.pid, c.id] as const),
+  );
+  const resolved = new Map<number, string | null>();
+  const containerOf = (p: ProcessRow): string | null => {
+    // iterative walk up the parents, memoised, bounded against pid cycles in broken input
+    const path: number[] = [];
+    let cur: ProcessRow | undefined = p;
+    let found: string | null = null;
+    for (let hops = 0; cur && hops < 64; hops++) {
+      if (resolved.has(cur.pid)) {
+        found = resolved.get(cur.pid) ?? null;
+        break;
       }
-      for (const pid of path) resolved.set(pid, found);
-      return found;
-    };
-    for (const p of n.byPid.values()) {
-      const id = containerOf(p);
-      if (!id) continue;
-      const list = n.byContainer.get(id);
-      if (list) list.push(p);
-      else n.byContainer.set(id, [p]);
+      path.push(cur.pid);
+      if (cur.container_id) {
+        found = cur.container_id;
+        break;
+      }
+      const id = pid1.get(cur.pid);
+      if (id) {
+        found = id;
+        break;
+      }
+      if (cur.ppid === null || cur.ppid === cur.pid || cur.ppid <= 1) break;
+      cur = n.byPid.get(cur.ppid);
     }
+    for (const pid of path) resolved.set(pid, found);
+    return found;
+  };
+  for (const p of rows) {
+    const id = containerOf(p);
+    if (!id) continue;
+    const list = n.byContainer.get(id);
+    if (list) list.push(p);
+    else n.byContainer.set(id, [p]);
   }
-  return out;
+  return n;
+}
+
+/** Nodes among `nodeIds` where ps saw at least one zombie. */
+export function nodesWithZombies(db: Database, nodeIds: readonly number[]): number[] {
+  const wanted = new Set(nodeIds);
+  return (db.prepare("SELECT DISTINCT node_id FROM processes WHERE state = 'Z'").all() as { node_id: number }[]).map((r) => r.node_id).filter((id) => wanted.has(id));
 }
 
 export const isZombie = (p: ProcessRow): boolean => p.state === 'Z';

@@ -3,7 +3,7 @@
  * cluster, for the fleet/ rules that must report each such claim once per node.
  */
 import type { Database } from 'better-sqlite3';
-import { clusterIdentities, sameCluster } from './cluster-identity.js';
+import { clusterMembership, nodeNames } from './cluster-membership.js';
 
 /** One thing a node claims, with the snapshot lines that show it. */
 export interface Claim {
@@ -40,10 +40,8 @@ export function mergeClaims(claims: readonly Claim[]): Claim[] {
  */
 export function findClashes(db: Database, claims: readonly Claim[], nodeIds: readonly number[], collide?: (a: string, b: string) => boolean): Clash[] {
   const wanted = new Set(nodeIds);
-  const identities = clusterIdentities(db);
-  const names = new Map(
-    (db.prepare('SELECT node_id, COALESCE(name, hostname, input) AS name FROM nodes').all() as { node_id: number; name: string }[]).map((r) => [r.node_id, r.name] as const),
-  );
+  const cluster = clusterMembership(db);
+  const names = nodeNames(db);
   const all = mergeClaims(claims);
   const byKey = new Map<string, Claim[]>();
   if (!collide) {
@@ -58,10 +56,10 @@ export function findClashes(db: Database, claims: readonly Claim[], nodeIds: rea
     if (!wanted.has(claim.nodeId)) continue;
     const candidates = collide ? all.filter((o) => collide(claim.key, o.key)) : (byKey.get(claim.key) ?? []);
     const others = candidates
-      .filter((o) => o.nodeId !== claim.nodeId && sameCluster(identities, claim.nodeId, o.nodeId))
+      .filter((o) => o.nodeId !== claim.nodeId && cluster.sameCluster(claim.nodeId, o.nodeId))
       .map((o) => ({ claim: o, node: names.get(o.nodeId) ?? String(o.nodeId) }))
       .sort((a, b) => a.node.localeCompare(b.node) || a.claim.key.localeCompare(b.claim.key));
-    if (others.length) out.push({ claim, others, clusterCa: identities.get(claim.nodeId)?.caFingerprint ?? null });
+    if (others.length) out.push({ claim, others, clusterCa: cluster.clusterCa(claim.nodeId) });
   }
   return out.sort((a, b) => a.claim.nodeId - b.claim.nodeId || a.claim.key.localeCompare(b.claim.key));
 }

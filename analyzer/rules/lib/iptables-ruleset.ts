@@ -9,40 +9,18 @@
  * rule set (the kernel runs both), labelled so a finding says which one it is in.
  */
 import type { Database } from 'better-sqlite3';
+import type { RuleFields } from '../../parsers/netfilter/iptables-rule.js';
 
 export type Family = 'ipv4' | 'ipv6';
 export type Backend = 'legacy' | 'nft';
 
-/** One rule of a chain, the columns of iptables_rules in camelCase. */
-export interface IptablesRule {
+/** One rule of a chain, the columns of iptables_rules in camelCase: the parser's fields and where the rule stands. */
+export interface IptablesRule extends RuleFields {
   table: string;
-  chain: string;
   /** 1-based position in the chain. */
   position: number;
   /** The rule as saved, from `-A CHAIN` on. */
   spec: string;
-  target: string | null;
-  targetArgs: string | null;
-  jumpKind: 'jump' | 'goto' | null;
-  protocol: string | null;
-  src: string | null;
-  srcNegated: boolean;
-  dst: string | null;
-  dstNegated: boolean;
-  inIface: string | null;
-  outIface: string | null;
-  matches: string | null;
-  comment: string | null;
-  probability: number | null;
-  toDestination: string | null;
-  toSource: string | null;
-  toPorts: string | null;
-  dport: string | null;
-  sport: string | null;
-  mark: string | null;
-  setMark: string | null;
-  ctstate: string | null;
-  matchSet: string | null;
   packets: number | null;
   bytes: number | null;
   line: number | null;

@@ -43,7 +43,11 @@ describe('readPid1', () => {
   });
 
   it('sees -ec and bash -lc, and a while-sleep loop', () => {
-    expect(readPid1(['bash', '-ec', 'service cron start; while true; do sleep 60; done']).idler).toMatch(/while true; do sleep/);
+    const loop = readPid1(['bash', '-ec', 'service cron start; while true; do sleep 60; done']);
+    expect(loop.idler).toMatch(/while true; do sleep/);
+    expect(loop.foreground).toEqual(['service cron start']);
+    expect(readPid1(['sh', '-c', 'nginx && tail -f /var/log/nginx/access.log']).foreground).toEqual(['nginx']);
+    expect(readPid1(['sh', '-c', 'tail -f /dev/null']).foreground).toEqual([]);
     expect(readPid1(['/usr/bin/bash', '-lc', 'java -jar app.jar &\nsleep infinity']).backgrounded).toEqual(['java -jar app.jar']);
   });
 

@@ -127,13 +127,15 @@ export interface Pid1Reading {
   backgrounded: string[];
   /** The command that keeps PID 1 alive, when there is one. */
   idler: string | null;
+  /** Other commands the script runs in the foreground (e.g. `service nginx start`, which daemonises). */
+  foreground: string[];
   /** The -c script, when PID 1 is a shell running one. */
   script: string | null;
 }
 
 /** Reads a PID 1 command line (docker Path followed by Args). */
 export function readPid1(argv: readonly string[]): Pid1Reading {
-  const none = { backgrounded: [], idler: null, script: null };
+  const none = { backgrounded: [], idler: null, foreground: [], script: null };
   const program = argv[0];
   if (!program) return { kind: 'other', ...none };
   if (isInitProgram(program)) return { kind: 'init', ...none };
@@ -148,7 +150,7 @@ export function readPid1(argv: readonly string[]): Pid1Reading {
     return { kind: 'shell-script', ...none };
   }
   const line = argv.join(' ');
-  if (isIdleCommand(line)) return { kind: 'idle', backgrounded: [], idler: line, script: null };
+  if (isIdleCommand(line)) return { kind: 'idle', backgrounded: [], idler: line, foreground: [], script: null };
   return { kind: 'other', ...none };
 }
 
@@ -158,12 +160,14 @@ function readScript(script: string): Pid1Reading {
   const first = commands[0] ? stripPrefixes(commands[0].text) : '';
   // a script that hands PID 1 to an init (exec tini -- ...) is fine
   if (/^exec\s/.test(first) && isInitProgram(first.replace(/^exec\s+/, '').split(/\s+/)[0] ?? '')) {
-    return { kind: 'init', backgrounded: [], idler: null, script };
+    return { kind: 'init', backgrounded: [], idler: null, foreground: [], script };
   }
-  const foreground = commands.filter((c) => c.terminator !== '&');
-  const idleCommand = foreground.find((c) => isIdleCommand(c.text))?.text ?? null;
+  const inForeground = commands.filter((c) => c.terminator !== '&' && c.text !== '');
+  const idleCommand = inForeground.find((c) => isIdleCommand(c.text))?.text ?? null;
   const loop = IDLE_LOOP.exec(script);
   const idler = idleCommand ?? (loop ? loop[0] : null);
-  if (backgrounded.length === 0 && idler === null) return { kind: 'other', backgrounded, idler, script };
-  return { kind: 'shell-wrapper', backgrounded, idler, script };
+  // the pieces of a while-sleep loop are part of the idler, not commands of their own
+  const foreground = inForeground.map((c) => c.text).filter((t) => t !== idleCommand && !(loop && /^(while|until|do|done)\b/.test(t)));
+  if (backgrounded.length === 0 && idler === null) return { kind: 'other', backgrounded, idler, foreground, script };
+  return { kind: 'shell-wrapper', backgrounded, idler, foreground, script };
 }

@@ -1,20 +1,7 @@
+import { splitLines } from '../../shared/text.js';
 import type { RowSink } from './row-sink.js';
 
-/**
- * Splits text into lines: LF or CRLF endings, a leading byte-order mark dropped, no empty last
- * element for a final newline.
- */
-export function splitLines(text: string): string[] {
-  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const body = start === 0 ? text : text.slice(start);
-  const lines = body.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
-  }
-  return lines;
-}
+export { splitLines };
 
 /**
  * Lines of a command's output. The tools always end their output with a newline, so a last line
