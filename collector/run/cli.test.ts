@@ -14,7 +14,6 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  rmSync(child.dir, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -21,7 +21,6 @@ describe.skipIf(!canUseNetns())('collect() with the full registry on this machin
 
   afterAll(() => {
     netns.removeAll();
-    rmSync(child.dir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   });
 

@@ -69,7 +69,6 @@ describe.skipIf(!canUseNetns())('pcap captures (real tcpdump in network namespac
 
   afterAll(() => {
     netns.removeAll();
-    rmSync(child.dir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   });
 

@@ -3,8 +3,8 @@
  * not sign (the CA was regenerated after the certificate was issued, or the certificate was
  * copied from another cluster); or a certificate of the cluster's own PKI whose issuing CA is
  * nowhere on the node (no file, no kubeconfig certificate-authority-data). Peers verifying with
- * that CA answer "x509: certificate signed by unknown authority" (incident 001's certificate
- * verification failures).
+ * that CA answer "x509: certificate signed by unknown authority". The check is the one incident
+ * 001 does by hand: the issuer's public key must verify the certificate's signature.
  *
  * Only the cluster PKI is judged for a missing issuer: kubeadm's kubernetes, etcd-ca and
  * front-proxy-ca, k3s/RKE CAs, the kubelet's own "<host>-ca@<time>" CA. Certificates of public

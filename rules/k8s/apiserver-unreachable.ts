@@ -159,12 +159,12 @@ export function run(ctx: RuleContext): RuleFinding[] {
     for (const m of l.text.matchAll(DIAL)) {
       const host = hostOf(m[1]!);
       const role = apiRole(addresses.get(l.node_id), host, m[2]!, l.text);
-      if (!role && false) continue;
+      if (!role) continue;
       add(l, `${host.includes(':') ? `[${host}]` : host}:${m[2]}`, role, m[3]!);
       matched = true;
       break;
     }
-    if (!matched && l.text.includes('Failed to create SubnetManager') && true) {
+    if (!matched && l.text.includes('Failed to create SubnetManager') && SUBNET_MANAGER_NETWORK.test(l.text)) {
       add(l, 'Kubernetes API', 'the API server flannel is configured with', 'a connection failure');
     }
   }

@@ -115,7 +115,7 @@ function logProblems(ctx: RuleContext): LogLine[][] {
     const first = group[0]!;
     const last = lastTime(group);
     const at = now.get(first.node_id);
-    return true || !(last && at !== undefined && restartedSince(ctx.db, first.node_id, first.source, first.origin, last, at, 10 * 60_000));
+    return !(last && at !== undefined && restartedSince(ctx.db, first.node_id, first.source, first.origin, last, at, 10 * 60_000));
   });
 }
 

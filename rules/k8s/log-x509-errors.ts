@@ -95,37 +95,63 @@ function localAddresses(db: Database, node: number): Set<string> {
   return new Set(['localhost', '127.0.0.1', '::1', ...rows.map((r) => r.address)]);
 }
 
-/** What a failing date points to on this node, in words. */
-function explain(ref: Reference, certs: readonly CertRow[], stale: readonly StaleCertUse[], now: number, local: ReadonlySet<string>): string {
+/** A sentence for the message and the snapshot facts behind it for the evidence. */
+interface Note {
+  text: string;
+  facts: string[];
+}
+
+const SERVING = /^(--tls-cert-file|tlsCertFile)/;
+
+function certFact(c: CertRow): string {
+  return `${certLocation(c)}: notBefore=${shortTime(c.not_before)} notAfter=${shortTime(c.not_after)}`;
+}
+
+function staleFact(u: StaleCertUse): string {
+  return `${u.component} pid ${u.pid} started ${shortTime(u.started)} (ps); ${u.component} ${u.via}; ${certLocation(u.cert)} ${u.shownBy}`;
+}
+
+/** "kube-apiserver still serves the /etc/kubernetes/pki/apiserver.crt it loaded before its renewal on ..., and 4 more ... (cert/renewed-not-reloaded)". */
+function staleNote(stale: readonly StaleCertUse[]): Note {
+  const ordered = [...stale.filter((u) => SERVING.test(u.via)), ...stale.filter((u) => !SERVING.test(u.via))];
+  const first = ordered[0]!;
+  const more = ordered.length > 1 ? `, and ${ordered.length - 1} more renewed certificate(s) are not reloaded` : '';
+  return {
+    text:
+      `${first.component} still ${SERVING.test(first.via) ? 'serves' : 'uses'} the ${certLocation(first.cert)} it loaded before its renewal ` +
+      `on ${first.renewedAt}${more} (cert/renewed-not-reloaded)`,
+    facts: [staleFact(first)],
+  };
+}
+
+/** What a failing date points to on this node. */
+function explain(ref: Reference, certs: readonly CertRow[], stale: readonly StaleCertUse[], now: number, local: ReadonlySet<string>): Note {
   const t = epoch(ref.time);
   const field = ref.relation === 'after' ? 'not_after' : 'not_before';
   const matches = t === null ? [] : certs.filter((c) => Math.abs((epoch(c[field]) ?? NaN) - t) < 1000);
   if (matches.length) {
     const rule = ref.relation === 'after' ? 'cert/expired' : 'cert/not-yet-valid';
     const paths = [...new Set(matches.map(certLocation))].join(', ');
-    const state = ref.relation === 'after' && t !== null && t < now ? 'expired' : ref.relation === 'after' ? 'expiring' : 'not yet valid';
-    return `the certificate ${ref.relation === 'after' ? 'expiring' : 'starting'} at ${shortTime(ref.time)} is ${paths} (${state}: ${rule})`;
+    const state = ref.relation === 'before' ? 'not yet valid' : t !== null && t < now ? 'expired' : 'expiring';
+    return {
+      text: `the certificate ${ref.relation === 'after' ? 'expiring' : 'starting'} at ${shortTime(ref.time)} is ${paths} (${state}: ${rule})`,
+      facts: matches.map(certFact),
+    };
   }
   const dated = `no certificate on this node's disk has ${ref.relation === 'after' ? 'notAfter' : 'notBefore'} ${shortTime(ref.time)}`;
   const host = ref.target?.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') ?? null;
   const remote = host !== null && !local.has(host);
-  if (ref.relation === 'after' && stale.length && !remote) return `${dated}: ${staleNote(stale)}`;
-  if (remote) {
-    return `${dated}: it is the certificate ${ref.target} presents — renew it on that server, or restart the server if its file is already renewed`;
+  if (ref.relation === 'after' && stale.length && !remote) {
+    const note = staleNote(stale);
+    return { text: `${dated}: ${note.text}`, facts: note.facts };
   }
-  return `${dated}: the certificate is a peer's, or one a process loaded before its file was renewed`;
-}
-
-const SERVING = /^(--tls-cert-file|tlsCertFile)/;
-
-/** "kube-apiserver still presents the /etc/kubernetes/pki/apiserver.crt it loaded before its renewal on ... (and 4 more: cert/renewed-not-reloaded)". */
-function staleNote(stale: readonly StaleCertUse[]): string {
-  const ordered = [...stale.filter((u) => SERVING.test(u.via)), ...stale.filter((u) => !SERVING.test(u.via))];
-  const named = ordered
-    .slice(0, 1)
-    .map((u) => `${u.component} still ${SERVING.test(u.via) ? 'serves' : 'uses'} the ${certLocation(u.cert)} it loaded before its renewal on ${u.renewedAt}`);
-  const more = ordered.length > 1 ? `, and ${ordered.length - 1} more renewed certificate(s) are not reloaded` : '';
-  return `${named.join('; ')}${more} (cert/renewed-not-reloaded)`;
+  if (remote) {
+    return {
+      text: `${dated}: it is the certificate ${ref.target} presents — renew it on that server, or restart the server if its file is already renewed`,
+      facts: [],
+    };
+  }
+  return { text: `${dated}: the certificate is a peer's, or one a process loaded before its file was renewed`, facts: [] };
 }
 
 function apiserverUptime(db: Database, node: number): { pid: number; start: string } | null {
@@ -143,7 +169,7 @@ export function run(ctx: RuleContext): RuleFinding[] {
     const first = g[0]!;
     const last = lastTime(g);
     const at = now.get(first.node_id);
-    return true || !(last && at !== undefined && restartedSince(ctx.db, first.node_id, first.source, first.origin, last, at, 10 * 60_000));
+    return !(last && at !== undefined && restartedSince(ctx.db, first.node_id, first.source, first.origin, last, at, 10 * 60_000));
   });
   if (!groups.length) return [];
   const nodes = [...new Set(groups.map((g) => g[0]!.node_id))];
@@ -161,24 +187,30 @@ export function run(ctx: RuleContext): RuleFinding[] {
     const nodeStale = stale.filter((u) => u.node_id === node);
     const local = localAddresses(ctx.db, node);
     const notes = references(g).map((r) => explain(r, nodeCerts, nodeStale, at, local));
-    const expired = [...new Set(nodeCerts.filter((c) => (epoch(c.not_after) ?? Infinity) < at).map(certLocation))];
-    if (expired.length && !notes.some((n) => n.includes('cert/expired'))) notes.push(`expired on this node: ${expired.join(', ')} (cert/expired)`);
+    const expired = nodeCerts.filter((c) => (epoch(c.not_after) ?? Infinity) < at);
+    if (expired.length && !notes.some((n) => n.text.includes('cert/expired'))) {
+      notes.push({ text: `expired on this node: ${[...new Set(expired.map(certLocation))].join(', ')} (cert/expired)`, facts: expired.map(certFact) });
+    }
     // a peer rejecting this component's certificate: the one it loaded before a renewal is the suspect
     const served = nodeStale.find((u) => u.component === component && SERVING.test(u.via));
     const rejectedHere = g.some((l) => !l.text.includes('x509:'));
     if (rejectedHere && served) {
-      notes.push(
-        `peers reject the certificate ${component} serves: it still holds the ${certLocation(served.cert)} it loaded before the file was renewed on ${served.renewedAt} (cert/renewed-not-reloaded)`,
-      );
-    }
-    else if (!notes.length && nodeStale.length) notes.push(staleNote(nodeStale));
+      notes.push({
+        text:
+          `peers reject the certificate ${component} serves: it still holds the ${certLocation(served.cert)} it loaded before the file ` +
+          `was renewed on ${served.renewedAt} (cert/renewed-not-reloaded)`,
+        facts: [staleFact(served)],
+      });
+    } else if (!notes.length && nodeStale.length) notes.push(staleNote(nodeStale));
     const api = component === 'kube-apiserver' ? apiserverUptime(ctx.db, node) : null;
     if (api && at - Date.parse(api.start) > YEAR_MS) {
       const days = Math.floor((at - Date.parse(api.start)) / DAY_MS);
-      notes.push(
-        `kube-apiserver (pid ${api.pid}) has run for ${days} days since ${shortTime(api.start)}: its in-memory loopback client certificate ` +
+      notes.push({
+        text:
+          `kube-apiserver (pid ${api.pid}) has run for ${days} days since ${shortTime(api.start)}: its in-memory loopback client certificate ` +
           'is valid for one year and never renewed, so its requests to itself fail until it is restarted',
-      );
+        facts: [`kube-apiserver pid ${api.pid} started ${shortTime(api.start)} (ps)`],
+      });
     }
     const expiredCount = g.filter((l) => l.text.includes('x509:')).length;
     const rejected = g.length - expiredCount;
@@ -194,8 +226,8 @@ export function run(ctx: RuleContext): RuleFinding[] {
       resource: first.origin,
       message:
         `${component} logged ${counts} in the last ${Math.round(windowMs / 3_600_000)} h` +
-        `${last ? `, the last at ${last.replace(/\.000Z$/, 'Z')}` : ''}${notes.length ? `; ${notes.join('; ')}` : ''}`,
-      evidence: g.slice(-5).map(quoteLine).join('\n'),
+        `${last ? `, the last at ${last.replace(/\.000Z$/, 'Z')}` : ''}${notes.map((n) => `; ${n.text}`).join('')}`,
+      evidence: [...g.slice(-5).map(quoteLine), ...new Set(notes.flatMap((n) => n.facts))].join('\n'),
     };
   });
 }

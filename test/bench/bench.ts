@@ -7,9 +7,11 @@
  *   memory:      peak RSS of each analyze run                           target < 500 MB
  *   parsers:     the large sources parsed alone (MB/s, rows/s): the figures behind each parser choice
  *   pcap:        capture parsing / `tcpdump -r FILE -n > /dev/null`     target ≤ 1×
+ *   report:      the 200-node batch's HTML report opened in Chromium      target < 2 s
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../collector/registry/version.js';
@@ -76,6 +78,34 @@ async function timeParser(source: string, file: string): Promise<{ ms: number; r
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, rows, mb };
 }
 
+/** Opens the report in Debian's Chromium (when installed) and prints the best of three load-to-first-paint times. */
+async function timeReportOpen(file: string): Promise<void> {
+  const chromium = '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    console.log('report: /usr/bin/chromium not installed: not opened');
+    return;
+  }
+  const { chromium: driver } = await import('playwright-core');
+  const browser = await driver.launch({
+    executablePath: chromium,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+      const start = process.hrtime.bigint();
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+      best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+      await page.context().close();
+    }
+    console.log(`report: ${fmt(statSync(file).size / 1024 / 1024, 1)} MB HTML of the batch opens in ${fmt(best, 0)} ms in Chromium (target < 2000 ms)`);
+  } finally {
+    await browser.close();
+  }
+}
+
 function fmt(n: number, digits = 2): string {
   return n.toFixed(digits);
 }
@@ -104,7 +134,8 @@ async function main(): Promise<void> {
   // -- the batch on both cores -----------------------------------------------------------------
   const batchTar = timeCommand('sh', ['-c', `for f in '${inputs.batchTarballs.join("' '")}'; do tar -xzOf "$f" > /dev/null; done`]);
   const batchDb = join(work, 'batch.db');
-  const batch = await runAnalyze([...inputs.batchTarballs, '--db', batchDb, '--jobs', String(cpus().length)]);
+  const batchReport = join(work, 'batch-report.html');
+  const batch = await runAnalyze([...inputs.batchTarballs, '--db', batchDb, '--jobs', String(cpus().length), '--report', batchReport]);
   const single = await runAnalyze([...inputs.batchTarballs.slice(0, 20), '--db', join(work, 'batch-single.db'), '--jobs', '1']);
   console.log(
     `batch of ${inputs.batchTarballs.length}: ${fmt(batch.seconds)} s = ${fmt(inputs.batchTarballs.length / batch.seconds, 1)} nodes/s ` +
@@ -136,6 +167,7 @@ async function main(): Promise<void> {
   } else {
     console.log(`pcap: ${fmt(pcapParse.mb, 0)} MB parsed in ${fmt(pcapParse.ms / 1000)} s (tcpdump not installed: no ratio)`);
   }
+  await timeReportOpen(batchReport);
   writeFileSync(join(work, 'DONE'), new Date().toISOString());
 }
 

@@ -16,7 +16,7 @@
  */
 import type { ParseContext, Row, Rows, TextParser } from '../types.js';
 import { RowSink, excerpt, exactInteger, signedInteger, splitLines, words } from './common/text.js';
-import { isDestLine, readAddressPort, readServiceKey, readVersionLine, serviceColumns, type ServiceKey } from './common/ipvs-lines.js';
+import { isDestLine, readAddressPort, readCommonLine, readServiceKey, serviceColumns, type ServiceKey } from './common/ipvs-lines.js';
 
 export function parseIpvsadmList(text: string, ctx: ParseContext): Rows {
   const sink = new RowSink();
@@ -28,11 +28,8 @@ export function parseIpvsadmList(text: string, ctx: ParseContext): Rows {
     const lineNo = index + 1;
     const trimmed = line.trim();
     if (trimmed === '') continue;
-    const version = readVersionLine(trimmed);
-    if (version !== null) {
+    if (readCommonLine(trimmed, sink, ctx.source)) {
       recognised++;
-      sink.fact(ctx.source, 'ipvs.version', version.version);
-      if (version.size !== null) sink.fact(ctx.source, 'ipvs.conn_tab_size', version.size);
       continue;
     }
     if (trimmed.startsWith('Prot ')) {
@@ -44,10 +41,6 @@ export function parseIpvsadmList(text: string, ctx: ParseContext): Rows {
     }
     const w = words(trimmed);
     if (isDestLine(trimmed)) {
-      if (w[1] === 'RemoteAddress:Port') {
-        recognised++;
-        continue;
-      }
       if (service === null) {
         sink.error(lineNo, `real server before any virtual service: ${excerpt(trimmed)}`);
         continue;

@@ -12,7 +12,7 @@
  */
 import type { ParseContext, Rows, TextParser } from '../types.js';
 import { RowSink, excerpt, splitLines, words } from './common/text.js';
-import { isDestLine, readAddressPort, readServiceKey, readVersionLine, serviceColumns, type ServiceKey } from './common/ipvs-lines.js';
+import { isDestLine, readAddressPort, readCommonLine, readServiceKey, serviceColumns, type ServiceKey } from './common/ipvs-lines.js';
 
 const SCALE: Readonly<Record<string, bigint>> = { K: 1000n, M: 1000000n, G: 1000000000n, T: 1000000000000n };
 const COUNTER_NAMES = ['conns', 'inpkts', 'outpkts', 'inbytes', 'outbytes'] as const;
@@ -49,11 +49,8 @@ export function parseIpvsadmStats(text: string, ctx: ParseContext): Rows {
     const lineNo = index + 1;
     const trimmed = (lines[index] as string).trim();
     if (trimmed === '') continue;
-    const version = readVersionLine(trimmed);
-    if (version !== null) {
+    if (readCommonLine(trimmed, sink, ctx.source)) {
       recognised++;
-      sink.fact(ctx.source, 'ipvs.version', version.version);
-      if (version.size !== null) sink.fact(ctx.source, 'ipvs.conn_tab_size', version.size);
       continue;
     }
     if (trimmed.startsWith('Prot ')) {
@@ -63,10 +60,6 @@ export function parseIpvsadmStats(text: string, ctx: ParseContext): Rows {
     }
     const w = words(trimmed);
     if (isDestLine(trimmed)) {
-      if (w[1] === 'RemoteAddress:Port') {
-        recognised++;
-        continue;
-      }
       const ap = w[1] === undefined ? null : readAddressPort(w[1]);
       const counters = w.length === 7 ? readCounters(w) : null;
       if (service === null || ap === null || counters === null) {

@@ -13,8 +13,8 @@ import { FACT, type TextParser } from '../types.js';
 import { arr, flag, int, isRecord, nonEmpty, obj, RowSink, str } from './rows.js';
 import { readSingleObject } from './single-json.js';
 
-/** Every daemon trusts loopback registries; listing it would make every node look insecure. */
-const BUILTIN_INSECURE_CIDR = '127.0.0.0/8';
+/** Every daemon trusts loopback registries (Docker 28 adds ::1/128); listing them would make every node look insecure. */
+const BUILTIN_INSECURE_CIDRS = new Set(['127.0.0.0/8', '::1/128']);
 
 function driverStatus(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -26,7 +26,7 @@ function driverStatus(value: unknown): Record<string, string> {
 }
 
 function insecureRegistries(registry: Record<string, unknown>): string[] {
-  const found = arr(registry.InsecureRegistryCIDRs).filter((c): c is string => typeof c === 'string' && c !== BUILTIN_INSECURE_CIDR);
+  const found = arr(registry.InsecureRegistryCIDRs).filter((c): c is string => typeof c === 'string' && !BUILTIN_INSECURE_CIDRS.has(c));
   for (const [name, cfg] of Object.entries(obj(registry, 'IndexConfigs'))) {
     if (isRecord(cfg) && cfg.Secure === false) found.push(name);
   }

@@ -235,16 +235,3 @@ describe('ordering and unmapping', () => {
     expect(unmapIpv4('x')).toBeNull();
   });
 });
-
-describe('speed', () => {
-  it('parses and tests 200k prefixes well under a second', () => {
-    const started = performance.now();
-    let hits = 0;
-    for (let i = 0; i < 100_000; i++) {
-      if (cidrContains('10.244.0.0/16', `10.244.${i % 256}.${(i >> 8) % 256}`)) hits++;
-      if (cidrContains('fd00:244::/32', `fd00:244:${(i % 65536).toString(16)}::1`)) hits++;
-    }
-    expect(hits).toBe(200_000);
-    expect(performance.now() - started).toBeLessThan(1500);
-  });
-});

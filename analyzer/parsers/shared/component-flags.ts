@@ -24,6 +24,8 @@ export function componentOf(argv: readonly string[]): ComponentName | null {
   const name = base === 'hyperkube' || base === 'kube' ? (argv[1] ?? '') : base;
   // docker's daemon was once `docker daemon` or `docker -d` (Docker < 1.8); `docker run -d` is a client
   if (base === 'docker' && (argv[1] === 'daemon' || argv[1] === '-d')) return 'dockerd';
+  // RHEL/CentOS's docker 1.13 package names its daemon dockerd-current
+  if (base === 'dockerd-current') return 'dockerd';
   return (KNOWN_COMPONENTS as readonly string[]).includes(name) ? (name as ComponentName) : null;
 }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildForChild } from './build-for-child.js';
+import { pathToFileURL } from 'node:url';
+import { ensureBuilt, NODESNAP_BIN, REPO_ROOT } from '../../../test/support/nodesnap-cli.js';
 
 export interface ChildRun {
   code: number | null;
@@ -10,41 +10,31 @@ export interface ChildRun {
   ms: number;
 }
 
+/** Runs collect(options) from dist/, options as the last argument; prints {"path", "summary"}. */
+const COLLECT_RUNNER = [
+  `import { collect } from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'dist/collector/run/collect.js')).href)};`,
+  'const result = await collect(JSON.parse(process.argv.at(-1)));',
+  'process.stdout.write(JSON.stringify({ path: result.path, summary: result.manifest.summary }) + "\\n");',
+].join('\n');
+
 /**
- * The collector built for a child process: `run` starts `collect(options)` there (optionally
- * under a prefix such as `ip netns exec NS`), `cli` starts the real `nodesnap` command line.
+ * The collector in a child process, from the compiled dist/ (built once for all test files):
+ * `run` starts `collect(options)` there (optionally under a prefix such as `ip netns exec NS`),
+ * `cli` starts the real `nodesnap` command line.
  */
 export class ChildCollector {
-  readonly dir: string;
-
   constructor() {
-    this.dir = buildForChild(['collector/run/collect.ts', 'analyzer/cli/main.ts']);
-    writeFileSync(
-      join(this.dir, 'collect-runner.mjs'),
-      [
-        "import { collect } from './collector/run/collect.js';",
-        'const options = JSON.parse(process.argv[2]);',
-        'const result = await collect(options);',
-        'process.stdout.write(JSON.stringify({ path: result.path, summary: result.manifest.summary }) + "\\n");',
-      ].join('\n'),
-    );
-    writeFileSync(
-      join(this.dir, 'nodesnap.mjs'),
-      [
-        "import { main } from './analyzer/cli/main.js';",
-        'main(process.argv).then((code) => { process.exitCode = code; }, (err) => { console.error(`nodesnap: ${err instanceof Error ? err.message : String(err)}`); process.exitCode = 2; });',
-      ].join('\n'),
-    );
+    ensureBuilt();
   }
 
   /** collect(options) in a child; stdout's last line is {"path", "summary"}. */
   run(options: object, prefix: string[] = []): Promise<ChildRun> {
-    return this.spawn([...prefix, process.execPath, join(this.dir, 'collect-runner.mjs'), JSON.stringify(options)]);
+    return this.spawn([...prefix, process.execPath, '--input-type=module', '-e', COLLECT_RUNNER, JSON.stringify(options)]);
   }
 
   /** `nodesnap <args>` in a child. */
   cli(args: string[], prefix: string[] = []): Promise<ChildRun> {
-    return this.spawn([...prefix, process.execPath, join(this.dir, 'nodesnap.mjs'), ...args]);
+    return this.spawn([...prefix, process.execPath, NODESNAP_BIN, ...args]);
   }
 
   private spawn(argv: string[]): Promise<ChildRun> {

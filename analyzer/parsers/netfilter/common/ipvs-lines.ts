@@ -8,7 +8,7 @@
  *   FWM  100 IPv6 wlc persistent 300
  *     -> 192.168.3.113:6443           Masq    1      4          0
  */
-import { exactInteger } from './text.js';
+import { exactInteger, type RowSink } from './text.js';
 
 export interface ServiceKey {
   protocol: string;
@@ -74,10 +74,26 @@ export function serviceColumns(key: ServiceKey): Record<string, string | number 
 }
 
 /** "IP Virtual Server version 1.2.1 (size=4096)" → ["1.2.1", 4096]. */
-export function readVersionLine(line: string): { version: string; size: number | null } | null {
+function readVersionLine(line: string): { version: string; size: number | null } | null {
   const m = /^IP Virtual Server version (\S+)(?: \(size=(\d+)\))?/.exec(line.trim());
   if (!m) return null;
   return { version: m[1] as string, size: m[2] === undefined ? null : Number(m[2]) };
+}
+
+const DEST_HEADER = /^->[ \t]+RemoteAddress:Port(?:[ \t]|$)/;
+
+/**
+ * The lines every listing has besides its column header and services: the version line, whose
+ * version and connection table size become facts, and the real-server column header
+ * ("-> RemoteAddress:Port ..."). True when `trimmed` is one of them.
+ */
+export function readCommonLine(trimmed: string, sink: RowSink, source: string): boolean {
+  if (DEST_HEADER.test(trimmed)) return true;
+  const version = readVersionLine(trimmed);
+  if (version === null) return false;
+  sink.fact(source, 'ipvs.version', version.version);
+  if (version.size !== null) sink.fact(source, 'ipvs.conn_tab_size', version.size);
+  return true;
 }
 
 /** True for a real-server line ("  -> ..."), after trimming. */

@@ -10,24 +10,11 @@
  * origin is the container name (k8s_<container>_<pod>_<namespace>_<pod uid>_<attempt>).
  */
 import type { TextParser } from '../../types.js';
-import { collectedAtMs, offsetMinutes } from '../common/clock.js';
-import { splitLines } from '../common/lines.js';
-import { RowSink } from '../common/rows.js';
-import { emitSection } from './emit.js';
-import { boundSection, MAX_LINES_PER_ORIGIN, tailSections } from './sections.js';
+import { logMemberRows } from './log-member.js';
 import { readDockerTimestamp } from './transport.js';
 
 export const containerLogsParser: TextParser = {
   kind: 'text',
-  parse(text, ctx) {
-    const out = new RowSink();
-    const lines = splitLines(text);
-    const time = { collected: collectedAtMs(ctx.collectedAt), offset: offsetMinutes(ctx.utcOffset) };
-    for (const section of tailSections(lines)) {
-      const kept = boundSection(section, MAX_LINES_PER_ORIGIN, out);
-      // containers log in UTC unless given a zone: klog stamps inside are read as UTC
-      emitSection(out, lines, kept, { source: ctx.source, reader: readDockerTimestamp, time, payloadOffset: 0 });
-    }
-    return out.rows();
-  },
+  // containers log in UTC unless given a zone: klog stamps inside are read as UTC
+  parse: (text, ctx) => logMemberRows(text, ctx, { origin: null, reader: readDockerTimestamp, payloadZone: 0 }),
 };

@@ -9,24 +9,9 @@
  * origin is the unit; process/pid are the syslog identifier the line came from.
  */
 import type { TextParser } from '../../types.js';
-import { collectedAtMs, offsetMinutes } from '../common/clock.js';
-import { splitLines } from '../common/lines.js';
-import { RowSink } from '../common/rows.js';
-import { emitSection } from './emit.js';
-import { boundSection, MAX_LINES_PER_ORIGIN } from './sections.js';
+import { logMemberRows } from './log-member.js';
 import { readJournal } from './transport.js';
 
 export function journalParser(unit: string): TextParser {
-  return {
-    kind: 'text',
-    parse(text, ctx) {
-      const out = new RowSink();
-      const lines = splitLines(text);
-      const offset = offsetMinutes(ctx.utcOffset);
-      const time = { collected: collectedAtMs(ctx.collectedAt), offset };
-      const section = boundSection({ origin: unit, first: 0, end: lines.length }, MAX_LINES_PER_ORIGIN, out);
-      emitSection(out, lines, section, { source: ctx.source, reader: readJournal, time, payloadOffset: offset });
-      return out.rows();
-    },
-  };
+  return { kind: 'text', parse: (text, ctx) => logMemberRows(text, ctx, { origin: unit, reader: readJournal, payloadZone: 'node' }) };
 }

@@ -9,29 +9,20 @@
  * is collectedAt minus the uptime fact). OOM kills are also listed in oom_kills.
  */
 import type { TextParser } from '../../types.js';
-import { collectedAtMs, offsetMinutes } from '../common/clock.js';
-import { splitLines } from '../common/lines.js';
-import { RowSink } from '../common/rows.js';
-import { emitSection } from './emit.js';
+import { logMemberRows } from './log-member.js';
 import { OomTracker } from './oom.js';
-import { boundSection, MAX_LINES_PER_ORIGIN } from './sections.js';
 import { readKernel } from './transport.js';
 
 export const kernelLogParser: TextParser = {
   kind: 'text',
-  parse(text, ctx) {
-    const out = new RowSink();
-    const lines = splitLines(text);
-    const time = { collected: collectedAtMs(ctx.collectedAt), offset: offsetMinutes(ctx.utcOffset) };
-    const oom = new OomTracker(out);
-    const section = boundSection({ origin: 'kernel', first: 0, end: lines.length }, MAX_LINES_PER_ORIGIN, out);
-    emitSection(out, lines, section, {
-      source: ctx.source,
+  parse: (text, ctx) =>
+    logMemberRows(text, ctx, {
+      origin: 'kernel',
       reader: readKernel,
-      time,
-      payloadOffset: null,
-      onRow: (row, transport) => oom.see(transport.text, row),
-    });
-    return out.rows();
-  },
+      payloadZone: null,
+      watch: (out) => {
+        const oom = new OomTracker(out);
+        return (row, transport) => oom.see(transport.text, row);
+      },
+    }),
 };

@@ -11,23 +11,9 @@
  * node's UTC offset in the collection year (the year before, for a December line read in January).
  */
 import type { TextParser } from '../../types.js';
-import { collectedAtMs, offsetMinutes } from '../common/clock.js';
-import { splitLines } from '../common/lines.js';
-import { RowSink } from '../common/rows.js';
-import { emitSection } from './emit.js';
-import { boundSection, MAX_LINES_PER_ORIGIN, tailSections } from './sections.js';
+import { logMemberRows } from './log-member.js';
 
 export const logFilesParser: TextParser = {
   kind: 'text',
-  parse(text, ctx) {
-    const out = new RowSink();
-    const lines = splitLines(text);
-    const offset = offsetMinutes(ctx.utcOffset);
-    const time = { collected: collectedAtMs(ctx.collectedAt), offset };
-    for (const section of tailSections(lines)) {
-      const kept = boundSection(section, MAX_LINES_PER_ORIGIN, out);
-      emitSection(out, lines, kept, { source: ctx.source, reader: null, time, payloadOffset: offset });
-    }
-    return out.rows();
-  },
+  parse: (text, ctx) => logMemberRows(text, ctx, { origin: null, reader: null, payloadZone: 'node' }),
 };

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse, rowsOf } from './helpers.js';
 
-/** Loose ceilings that still catch a quadratic or backtracking parser; the benchmark measures for real. */
-const CEILING_MS = 1000;
-
-function timed<T>(run: () => T): [T, number] {
-  const started = performance.now();
-  const result = run();
-  return [result, performance.now() - started];
-}
+/** Large inputs parse completely and identically; speed itself is measured by `npm run bench`, not here. */
 
 describe('large outputs', () => {
   it('parses ss -tan with 100k sockets', () => {
@@ -20,10 +13,9 @@ describe('large outputs', () => {
       else lines.push(`ESTAB      0      36          192.168.80.240:${10000 + (i % 50000)}     ${peer}:8080        `);
     }
     const text = `${lines.join('\n')}\n`;
-    const [rows, ms] = timed(() => parse('ss-tcp', text));
+    const rows = parse('ss-tcp', text);
     expect(rowsOf(rows, 'tcp_sockets')).toHaveLength(100_000);
     expect(rows['parse_errors']).toBeUndefined();
-    expect(ms).toBeLessThan(CEILING_MS);
   });
 
   it('parses 10k routes as text and as JSON', () => {
@@ -34,18 +26,15 @@ describe('large outputs', () => {
       text.push(`${dst} via 10.${(i >> 8) & 255}.${i & 255}.0 dev flannel.1 onlink `);
       json.push({ type: 'unicast', dst, gateway: `10.${(i >> 8) & 255}.${i & 255}.0`, dev: 'flannel.1', table: 'main', protocol: 'boot', scope: 'global', flags: ['onlink'] });
     }
-    const [fromText, textMs] = timed(() => parse('ip-route', `${text.join('\n')}\n`, 'ip-route/ipv4.txt'));
-    const [fromJson, jsonMs] = timed(() => parse('ip-route', JSON.stringify(json), 'ip-route/ipv4.txt'));
+    const fromText = parse('ip-route', `${text.join('\n')}\n`, 'ip-route/ipv4.txt');
+    const fromJson = parse('ip-route', JSON.stringify(json), 'ip-route/ipv4.txt');
     expect(rowsOf(fromText, 'routes')).toHaveLength(10_000);
     expect(rowsOf(fromJson, 'routes')).toEqual(rowsOf(fromText, 'routes'));
-    expect(textMs).toBeLessThan(CEILING_MS);
-    expect(jsonMs).toBeLessThan(CEILING_MS);
   });
 
   it('recovers from a cut in a large JSON array without re-scanning it', () => {
     const json = JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ mac: `0a:58:0a:f4:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`, ifname: 'flannel.1', dst: '192.168.1.2', flags: ['self'], state: 'permanent' })));
-    const [rows, ms] = timed(() => parse('bridge-fdb', json.slice(0, -40)));
+    const rows = parse('bridge-fdb', json.slice(0, -40));
     expect(rowsOf(rows, 'bridge_fdb')).toHaveLength(19_999);
-    expect(ms).toBeLessThan(CEILING_MS);
   });
 });
