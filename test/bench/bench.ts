@@ -78,6 +78,9 @@ async function timeParser(source: string, file: string): Promise<{ ms: number; r
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, rows, mb };
 }
 
+// a browser global used inside page.evaluate, declared for this module only (no DOM lib in the project)
+declare const requestAnimationFrame: (callback: () => void) => number;
+
 /** Opens the report in Debian's Chromium (when installed) and prints the best of three load-to-first-paint times. */
 async function timeReportOpen(file: string): Promise<void> {
   const chromium = '/usr/bin/chromium';
