@@ -18,7 +18,7 @@ import type { AnalyzeResult } from '../../analyzer/load/analyze-inputs.js';
 import type { Finding, RuleResult } from '../../analyzer/rules/engine.js';
 import { severityRank, type Rule } from '../../analyzer/rules/types.js';
 import { projectRoot } from '../../collector/registry/version.js';
-import { buildDist, ROOT } from '../analyzer/support/build-dist.js';
+import { ensureBuilt, REPO_ROOT } from '../support/nodesnap-cli.js';
 import { analyzeSampleBatch } from '../support/sample-batch.js';
 
 interface ExpectedFinding {
@@ -88,8 +88,8 @@ function printReport(): void {
 
 describe('samples: manifests and loading', () => {
   it('build-samples --check: every manifest matches its folder', () => {
-    buildDist();
-    expect(() => execFileSync(process.execPath, ['dist/samples/build-samples.js', '--check'], { cwd: ROOT, stdio: 'pipe' })).not.toThrow();
+    ensureBuilt();
+    expect(() => execFileSync(process.execPath, ['dist/samples/build-samples.js', '--check'], { cwd: REPO_ROOT, stdio: 'pipe' })).not.toThrow();
   }, 180_000);
 
   it('every sample node is described in expected-findings.json', () => {
