@@ -36,6 +36,7 @@ export const CORE_TABLES: TableDef[] = [
       col('flag', 'TEXT', 'Flag name without leading dashes, e.g. tls-cert-file'),
       col('value', 'TEXT', "Flag value; 'true' for a bare boolean flag"),
     ],
-    indexes: [['component', 'flag']],
+    // pid: rules read the flags of one process at a time (20,000 processes on a large node)
+    indexes: [['component', 'flag'], ['pid']],
   },
 ];

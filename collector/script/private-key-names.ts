@@ -1,24 +1,11 @@
-import { foldCase } from '../redact/patterns.js';
-
 /**
  * The sh collector's twin of isPrivateKeyPath (collector/redact/private-key-path.ts): file names
- * that are keys by convention are never read. The redaction module keeps its RegExps private, so
- * they are restated here as POSIX ERE matched against the base name, case-insensitively;
- * private-key-names.test.ts holds the two to the same answers on a wide set of names, so a
- * change on one side fails until the other follows. (Contract request to the lead: export the
- * list from collector/redact so this copy can go.)
+ * that are keys by convention are never read. The names are the redaction module's own list
+ * (PRIVATE_KEY_NAME_ERES, base-name EREs matched case-insensitively); this turns them into a sed
+ * program over whole paths, which busybox sed can run.
  */
-export const KEY_NAME_ERES: readonly string[] = [
-  '\\.key$',
-  '[-_.]key\\.pem$',
-  '^key\\.pem$',
-  '^(private|priv)[-_.]?key',
-  '^privkey[0-9]*\\.pem$',
-  '^id_(rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk|xmss)$',
-  '^ssh_host_[a-z0-9]+_key$',
-  '\\.(p12|pfx|jks|keystore|pk8|ppk|p8)$',
-  '^secring\\.gpg$',
-];
+import { PRIVATE_KEY_NAME_ERES } from '../redact/index.js';
+import { foldCase } from '../redact/patterns.js';
 
 /**
  * A base-name ERE as a whole-path ERE: the match must lie in the last path component (paths
@@ -39,7 +26,7 @@ export function pathEre(baseNameEre: string): string {
  * the others. Case-insensitive as the RegExps are, by folding case into brackets the way the
  * redaction program does (busybox sed has no `I` flag on addresses).
  */
-export function keyNameSedProgram(eres: readonly string[] = KEY_NAME_ERES): string {
+export function keyNameSedProgram(eres: readonly string[] = PRIVATE_KEY_NAME_ERES): string {
   const lines: string[] = ['# private key file names (never read); generated from collector/script/private-key-names.ts'];
   for (const ere of eres) {
     const re = foldCase(pathEre(ere));

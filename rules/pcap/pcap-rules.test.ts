@@ -47,3 +47,84 @@ describe('pcap/zero-window', () => {
     expect(pictured(f!)).toEqual(['10.99.0.1:53860', '10.99.0.2:8082']);
   });
 });
+
+describe('pcap/tcp-retransmissions', () => {
+  it('quotes the rate of a lossy bulk transfer', async () => {
+    const [f, ...rest] = await findings('tcp-retransmissions', 'fires-random-loss');
+    expect(rest).toEqual([]);
+    expect(f!.resource).toMatch(/^192\.168\.10\.31:\d+ -> 192\.168\.10\.50:9000 \(tcp\)$/);
+    expect(f!.message).toMatch(/retransmitted 10 of 212 segments \(4\.7%\) on pcap\/eth0\.pcap/);
+    expect(f!.evidence).toMatch(/retransmissions=10 dup_acks=2/);
+  });
+
+  it('leaves a flow of fewer than 10 segments alone, whatever its rate', async () => {
+    expect(await findings('tcp-retransmissions', 'quiet-short-flow')).toEqual([]);
+  });
+});
+
+describe('pcap/syn-unanswered', () => {
+  it('names the connection attempt and how often the SYN was sent', async () => {
+    const [f, ...rest] = await findings('syn-unanswered', 'fires-syn-dropped');
+    expect(rest).toEqual([]);
+    expect(f!.message).toBe('10.99.0.1:55968 -> 10.99.0.2:8081 (tcp): the SYN was sent 4 times by 10.99.0.1:55968 and no SYN-ACK and no RST came back');
+    expect(f!.evidence).toMatch(/syn=4 syn_ack=0 rst=0/);
+  });
+
+  it('reads an attached pcapng the same way', async () => {
+    const [f] = await findings('syn-unanswered', 'fires-attached-pcapng');
+    expect(f!.evidence).toMatch(/^attachments\/01-client-side\.pcapng/);
+  });
+
+  it('fires on the SYN that reached flannel.1 but not the pod (seed 000 scenario 2)', async () => {
+    const [f, ...rest] = await findings('syn-unanswered', 'path-loss-between-interfaces/fires-lost-between-flannel-and-cni0');
+    expect(rest).toEqual([]);
+    expect(f!.resource).toMatch(/^10\.244\.2\.5:\d+ -> 10\.244\.1\.7:8080 \(tcp\)$/);
+    expect(f!.evidence).toMatch(/pcap\/eth0\.pcap inside VXLAN 1: .* syn=4/);
+    expect(f!.evidence).toMatch(/pcap\/flannel\.1\.pcap: .* syn=4/);
+  });
+});
+
+describe('pcap/tcp-resets', () => {
+  it('names the RST sender and the out-of-window segment before it (seed 001), with the conntrack settings', async () => {
+    const [f, ...rest] = await findings('tcp-resets', 'fires-rst-after-out-of-window');
+    expect(rest).toEqual([]);
+    expect(f!.message).toMatch(
+      /^192\.168\.10\.31:54432 -> 192\.168\.10\.50:8000 \(tcp\) was reset by the client side \(192\.168\.10\.31:54432\) right after the server \(192\.168\.10\.50:8000\) sent data beyond the window the client had advertised: the conntrack INVALID pattern/,
+    );
+    expect(f!.evidence).toMatch(/rst_from=client rst_after_out_of_window=1 out_of_window=1/);
+    expect(f!.evidence).toMatch(/^net\.netfilter\.nf_conntrack_tcp_be_liberal = 0$/m);
+    expect(f!.evidence).toMatch(/^no iptables rule drops --ctstate INVALID packets$/m);
+  });
+
+  it('still points at out-of-window data when the RST came a few packets later', async () => {
+    const [f] = await findings('tcp-resets', 'fires-rst-later-in-flow-with-out-of-window-data');
+    expect(f!.message).toMatch(/reset by the client side \(192\.168\.10\.31:52128\) after the server \(192\.168\.10\.50:8001\) had sent 1 segment beyond the receiver's window/);
+  });
+
+  it('tells a refused connection from an aborted one, and skips connections closed with FINs', async () => {
+    const [refused, ...rest] = await findings('tcp-resets', 'fires-connection-refused');
+    expect(rest).toEqual([]);
+    expect(refused!.message).toMatch(/was refused: the server side \(10\.99\.0\.2:9\) answered the SYN with a RST/);
+    const [aborted] = await findings('tcp-resets', 'fires-reset-by-application');
+    expect(aborted!.message).toBe('10.99.0.1:53860 -> 10.99.0.2:8082 (tcp) ended in a RST from the server side (10.99.0.2:8082) after 15 packets');
+  });
+});
+
+describe('pcap/path-loss-between-interfaces', () => {
+  it('finds the request seen on eth0 (VXLAN) and flannel.1 but never on cni0 (seed 000 scenario 2)', async () => {
+    const [f, ...rest] = await findings('path-loss-between-interfaces', 'fires-lost-between-flannel-and-cni0');
+    expect(rest).toEqual([]);
+    expect(f!.resource).toMatch(/^10\.244\.2\.5:\d+ -> 10\.244\.1\.7:8080 \(tcp\)$/);
+    expect(f!.message).toMatch(/4 packets from 10\.244\.2\.5:\d+ to 10\.244\.1\.7:8080 were seen on flannel\.1 but never on cni0, the next interface on their way \(route 10\.244\.1\.0\/24 dev cni0/);
+    expect(f!.evidence).toMatch(/^path of .*: eth0 \(inside VXLAN 1\) -> flannel\.1 -> cni0 -> vethaff63609$/m);
+    expect(f!.evidence).toMatch(/^cni0: not seen <- lost here \(captured by pcap\/cni0\.pcap/m);
+    expect(pictured(f!)[1]).toBe('10.244.1.7:8080');
+  });
+
+  it('follows an -i any capture by the interface index of each packet', async () => {
+    const [f, ...rest] = await findings('path-loss-between-interfaces', 'fires-any-interface-capture');
+    expect(rest).toEqual([]);
+    expect(f!.message).toMatch(/seen on flannel\.1 but never on cni0/);
+    expect(f!.evidence).toMatch(/pcap\/any\.pcap ifindex 4/);
+  });
+});

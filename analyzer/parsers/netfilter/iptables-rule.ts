@@ -40,7 +40,7 @@ export interface RuleFields {
 type ValueField = 'protocol' | 'inIface' | 'outIface' | 'comment' | 'dport' | 'sport' | 'mark' | 'ctstate';
 
 /** Match-side options whose single value lands in a column; negation becomes a leading '!'. */
-const VALUE_OPTIONS: Readonly<Record<string, ValueField>> = {
+const VALUE_OPTION_LIST: Readonly<Record<string, ValueField>> = {
   '-p': 'protocol',
   '--protocol': 'protocol',
   '-i': 'inIface',
@@ -60,12 +60,16 @@ const VALUE_OPTIONS: Readonly<Record<string, ValueField>> = {
   '--ctstate': 'ctstate',
   '--state': 'ctstate',
 };
+/** The same as a Map: looked up for every word of 50,000 rules, where an object with such keys is slower. */
+const VALUE_OPTIONS: ReadonlyMap<string, ValueField> = new Map(Object.entries(VALUE_OPTION_LIST));
 
 function isOption(tokens: SaveTokens, i: number): boolean {
   const w = tokens.words[i];
   if (w === undefined || tokens.quoted[i]) return false;
   if (w === '!') return true;
-  return w.length > 1 && w.charCodeAt(0) === 45 /* - */ && !/^-\d/.test(w);
+  if (w.length < 2 || w.charCodeAt(0) !== 45 /* - */) return false;
+  const second = w.charCodeAt(1);
+  return second < 48 || second > 57; // "-1" is a value (a negative number), not an option
 }
 
 /** Index of the first word after position `i` that is an option (or the end). */
@@ -135,7 +139,7 @@ export function readRule(line: string, tokens: SaveTokens, first: number): RuleF
       readTargetOptions(tokens, i + 2, fields);
       break;
     }
-    const column = VALUE_OPTIONS[w];
+    const column = VALUE_OPTIONS.get(w);
     if (column !== undefined) {
       if (value !== undefined) {
         // several comments on one rule are rare; keep them all, in order

@@ -17,21 +17,19 @@
  */
 import type { ParseContext, Rows } from '../types.js';
 import { RowSink } from './common/row-sink.js';
-import { newEndpoint, readSsEndpoint, wordBounds } from './ss-address.js';
-import { readSsOutput, ssQueue } from './ss-output.js';
+import { newEndpoint, readSsEndpoint } from './ss-address.js';
+import { readSsLine, readSsOutput } from './ss-output.js';
 import { parseSsUsers } from './ss-users.js';
 
 export function parseSsListen(text: string, _ctx: ParseContext): Rows {
   const sink = new RowSink();
-  const { lines, first, star, shift, starts, ends } = readSsOutput(text, sink);
+  const ss = readSsOutput(text, sink);
+  const { lines, star, shift, starts, ends } = ss;
   const local = newEndpoint();
-  for (let n = first; n < lines.length; n++) {
+  for (let n = ss.first; n < lines.length; n++) {
     const line = lines[n]!;
-    const count = wordBounds(line, starts, ends);
-    if (count === 0) continue;
-    const recvQ = count === 5 + shift ? ssQueue(line, starts[shift + 1]!, ends[shift + 1]!) : -1;
-    const sendQ = count === 5 + shift ? ssQueue(line, starts[shift + 2]!, ends[shift + 2]!) : -1;
-    if (recvQ < 0 || sendQ < 0 || !readSsEndpoint(line, starts[shift + 3]!, ends[shift + 3]!, star, local)) {
+    if (!readSsLine(line, ss)) continue;
+    if (ss.recvQ < 0 || ss.sendQ < 0 || !readSsEndpoint(line, starts[shift + 3]!, ends[shift + 3]!, star, local)) {
       sink.error(n + 1, `not a listening socket line: ${JSON.stringify(line.slice(0, 160))}`);
       continue;
     }
@@ -44,8 +42,8 @@ export function parseSsListen(text: string, _ctx: ParseContext): Rows {
       wildcard: local.wildcard ? 1 : 0,
       interface: local.iface,
       port: local.port,
-      recv_q: recvQ,
-      send_q: sendQ,
+      recv_q: ss.recvQ,
+      send_q: ss.sendQ,
       process: firstUser?.process ?? null,
       pid: firstUser?.pid ?? null,
       fd: firstUser?.fd ?? null,

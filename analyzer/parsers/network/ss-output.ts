@@ -9,7 +9,7 @@
  */
 import type { RowSink } from './common/row-sink.js';
 import { commandOutputLines } from './common/lines.js';
-import { starFamilyOf, type StarFamily } from './ss-address.js';
+import { starFamilyOf, wordBounds, type StarFamily } from './ss-address.js';
 
 export interface SsOutput {
   lines: string[];
@@ -19,9 +19,12 @@ export interface SsOutput {
   star: StarFamily;
   /** 1 when a Netid column comes before State, else 0: add it to every column index. */
   shift: number;
-  /** Word bounds of the five columns before Process (plus Netid), reused across lines (see wordBounds). */
+  /** Word bounds of the five columns before Process (plus Netid) of the line last read, reused across lines. */
   starts: Int32Array;
   ends: Int32Array;
+  /** Recv-Q and Send-Q of the line last read; -1 when it lacks the columns or they are not numbers. */
+  recvQ: number;
+  sendQ: number;
 }
 
 export function readSsOutput(text: string, sink: RowSink): SsOutput {
@@ -39,11 +42,23 @@ export function readSsOutput(text: string, sink: RowSink): SsOutput {
     shift,
     starts: new Int32Array(5 + shift),
     ends: new Int32Array(5 + shift),
+    recvQ: -1,
+    sendQ: -1,
   };
 }
 
+/** Reads the columns of a socket line into `out`; false for a blank line. */
+export function readSsLine(line: string, out: SsOutput): boolean {
+  const count = wordBounds(line, out.starts, out.ends);
+  if (count === 0) return false;
+  const full = count === out.starts.length;
+  out.recvQ = full ? ssQueue(line, out.starts[out.shift + 1]!, out.ends[out.shift + 1]!) : -1;
+  out.sendQ = full ? ssQueue(line, out.starts[out.shift + 2]!, out.ends[out.shift + 2]!) : -1;
+  return true;
+}
+
 /** Recv-Q/Send-Q in line[start, end): a non-negative decimal, or -1. */
-export function ssQueue(line: string, start: number, end: number): number {
+function ssQueue(line: string, start: number, end: number): number {
   if (end === start) return -1;
   let n = 0;
   for (let i = start; i < end; i++) {

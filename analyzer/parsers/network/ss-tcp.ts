@@ -13,8 +13,8 @@
  */
 import type { ParseContext, Rows } from '../types.js';
 import { RowSink } from './common/row-sink.js';
-import { newEndpoint, readSsEndpoint, wordBounds } from './ss-address.js';
-import { readSsOutput, ssQueue } from './ss-output.js';
+import { newEndpoint, readSsEndpoint } from './ss-address.js';
+import { readSsLine, readSsOutput } from './ss-output.js';
 
 /** ESTAB, TIME-WAIT, FIN-WAIT-2...: capitals, digits and '-'. */
 function isStateWord(line: string, start: number, end: number): boolean {
@@ -28,18 +28,16 @@ function isStateWord(line: string, start: number, end: number): boolean {
 
 export function parseSsTcp(text: string, _ctx: ParseContext): Rows {
   const sink = new RowSink();
-  const { lines, first, star, shift, starts, ends } = readSsOutput(text, sink);
+  const ss = readSsOutput(text, sink);
+  const { lines, star, shift, starts, ends } = ss;
   const local = newEndpoint();
   const peer = newEndpoint();
-  for (let n = first; n < lines.length; n++) {
+  for (let n = ss.first; n < lines.length; n++) {
     const line = lines[n]!;
-    const count = wordBounds(line, starts, ends);
-    if (count === 0) continue;
-    const recvQ = count === 5 + shift ? ssQueue(line, starts[shift + 1]!, ends[shift + 1]!) : -1;
-    const sendQ = count === 5 + shift ? ssQueue(line, starts[shift + 2]!, ends[shift + 2]!) : -1;
+    if (!readSsLine(line, ss)) continue;
     if (
-      recvQ < 0 ||
-      sendQ < 0 ||
+      ss.recvQ < 0 ||
+      ss.sendQ < 0 ||
       !isStateWord(line, starts[shift]!, ends[shift]!) ||
       !readSsEndpoint(line, starts[shift + 3]!, ends[shift + 3]!, star, local) ||
       !readSsEndpoint(line, starts[shift + 4]!, ends[shift + 4]!, star, peer)
@@ -55,8 +53,8 @@ export function parseSsTcp(text: string, _ctx: ParseContext): Rows {
       local_interface: local.iface,
       peer_address: peer.address,
       peer_port: peer.port,
-      recv_q: recvQ,
-      send_q: sendQ,
+      recv_q: ss.recvQ,
+      send_q: ss.sendQ,
     });
   }
   return sink.finish();

@@ -129,6 +129,7 @@ export function clock(iso: string | null): string {
 }
 
 export function timeSpan(r: Pick<FlowRow, 'first_ts' | 'last_ts'>): string {
+  if (!r.first_ts) return ''; // simple packet blocks of pcapng carry no time
   return r.first_ts === r.last_ts ? `at ${clock(r.first_ts)}` : `${clock(r.first_ts)}-${clock(r.last_ts)}`;
 }
 
