@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { runRules } from '../rules/engine.js';
 import { loadAllRules } from '../rules/load-rules.js';
@@ -54,8 +53,9 @@ function parseFailOn(text: string | undefined): Severity | null | undefined {
   return (SEVERITIES as readonly string[]).includes(text) ? (text as Severity) : null;
 }
 
-function parseJobs(text: string | undefined): number | null {
-  if (text === undefined) return availableParallelism();
+function parseJobs(text: string | undefined): number | 'auto' | null {
+  // auto: one thread per CPU when the batch is large enough to repay them (see analyze-inputs.ts)
+  if (text === undefined || text === 'auto') return 'auto';
   return /^[1-9][0-9]{0,3}$/.test(text) ? Number(text) : null;
 }
 
@@ -87,7 +87,7 @@ export function registerAnalyze(program: Command, result: CommandResult): void {
     .description('Read snapshot tarballs or folders into one SQLite database and summarize each node')
     .argument('<inputs...>', 'snapshot tarballs (.tar.gz, .tgz, .tar), unpacked snapshot folders, or folders holding either')
     .option('--db <file>', 'write the database to FILE (re-analyzing a tarball replaces its node); default: in memory')
-    .option('--jobs <n>', 'worker threads reading inputs in parallel (default: number of CPUs)')
+    .option('--jobs <n>', 'worker threads reading inputs in parallel (default: auto, one per CPU for a batch large enough to repay them)')
     .option('--rules <dir>', 'also run the rules of this folder (repeatable)', collect, [])
     .option('--no-builtin-rules', 'run only the rules given with --rules')
     .option('--param <rule.name=value>', 'override a rule parameter, e.g. kernel/conntrack-table-near-full.threshold=0.9 (repeatable)', collect, [])

@@ -1,10 +1,30 @@
 import type { Cell, Row, Rows } from '../parsers/types.js';
-import type { NodeRows, SqlValue, TableBuffer } from '../db/node-rows.js';
+import type { SqlValue } from '../db/node-rows.js';
 import { PARSE_ERRORS_TABLE } from '../db/bookkeeping-tables.js';
 import type { SchemaPlan, TablePlan } from '../db/schema-plan.js';
-import type { NodeErrorLog } from './node-error-log.js';
+import type { ErrorKind } from './error-record.js';
 
 const NODE_FACTS = 'node_facts';
+
+/** Rows of one table being written in place (TableBuffer in the loader, a batch in the parse worker). */
+export interface RowBuffer {
+  readonly params: SqlValue[];
+  /** Starts a row with every column NULL; returns the index in `params` of its first column. */
+  open(): number;
+  close(): void;
+}
+
+/** Where the sink's rows go: NodeRows, or the parse worker's batches. */
+export interface RowBuffers {
+  buffer(table: TablePlan): RowBuffer;
+}
+
+/** Where the sink's problems go: NodeErrorLog, or messages from the parse worker. */
+export interface MemberErrors {
+  record(kind: ErrorKind, member: string | null, message: string): void;
+  malformedLine(member: string, message: string, line: number | null): void;
+  endMember(member: string): void;
+}
 
 /**
  * Where a table's rows go, and the column index of each key of the last row seen: a parser makes
@@ -13,7 +33,7 @@ const NODE_FACTS = 'node_facts';
  */
 interface TableTarget {
   plan: TablePlan;
-  buffer: TableBuffer;
+  buffer: RowBuffer;
   keys: string[];
   indexes: number[];
 }
@@ -34,9 +54,9 @@ export class ParsedRowSink {
   private last: TableTarget | null = null;
 
   constructor(
-    private readonly rows: NodeRows,
+    private readonly rows: RowBuffers,
     private readonly plan: SchemaPlan,
-    private readonly errors: NodeErrorLog,
+    private readonly errors: MemberErrors,
   ) {}
 
   beginMember(member: string, source: string): void {

@@ -2,16 +2,12 @@
  * The docker/ rules against the eight sample nodes: each broken sample gets the findings its
  * incident implies, and the healthy worker-1 gets nothing above low.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../collector/registry/version.js';
-import { analyzeInputs, type AnalyzeResult } from '../../analyzer/load/analyze-inputs.js';
-import { runRules, type Finding } from '../../analyzer/rules/engine.js';
-import { loadAllRules } from '../../analyzer/rules/load-rules.js';
+import type { Finding } from '../../analyzer/rules/engine.js';
 import { severityRank } from '../../analyzer/rules/types.js';
+import { analyzeSampleBatch, type SampleBatch } from '../../test/support/sample-batch.js';
 
-let loaded: AnalyzeResult;
+let batch: SampleBatch;
 let findings: Finding[];
 let failures: string[];
 
@@ -19,22 +15,11 @@ const of = (node: string, rule: string) => findings.filter((f) => f.node === nod
 const nodesWith = (rule: string) => [...new Set(findings.filter((f) => f.rule === `docker/${rule}`).map((f) => f.node))].sort();
 
 beforeAll(async () => {
-  const nodesDir = join(projectRoot(), 'samples', 'nodes');
-  const folders = readdirSync(nodesDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => join(nodesDir, e.name));
-  loaded = await analyzeInputs(folders);
-  const rules = (await loadAllRules()).filter((r) => r.meta.category === 'docker');
-  const out = runRules(loaded.db, rules);
-  findings = out.findings;
-  failures = out.results.filter((r) => r.status === 'error').map((r) => `${r.rule} on ${r.node}: ${r.reason}`);
-  if (process.env.NODESNAP_PRINT_FINDINGS) {
-    for (const r of out.results) if (r.status === 'skipped') console.log(`skipped ${r.node} ${r.rule}: ${r.reason}`);
-    for (const f of findings) console.log(`${f.node}\t${f.severity}\t${f.rule}\t${f.resource}\t${f.message}\n\t${f.evidence.replaceAll('\n', '\n\t')}`);
-  }
+  batch = await analyzeSampleBatch({ categories: ['docker'] });
+  ({ findings, failures } = batch);
 }, 120_000);
 
-afterAll(() => loaded?.db.close());
+afterAll(() => batch?.loaded.db.close());
 
 describe('docker rules on the samples', () => {
   it('every docker rule runs without error', () => {

@@ -53,8 +53,8 @@ describe('pcap/tcp-retransmissions', () => {
     const [f, ...rest] = await findings('tcp-retransmissions', 'fires-random-loss');
     expect(rest).toEqual([]);
     expect(f!.resource).toMatch(/^192\.168\.10\.31:\d+ -> 192\.168\.10\.50:9000 \(tcp\)$/);
-    expect(f!.message).toMatch(/retransmitted 10 of 212 segments \(4\.7%\) on pcap\/eth0\.pcap/);
-    expect(f!.evidence).toMatch(/retransmissions=10 dup_acks=2/);
+    expect(f!.message).toMatch(/retransmitted 10 of 181 segments \(5\.5%\) on pcap\/eth0\.pcap/);
+    expect(f!.evidence).toMatch(/retransmissions=10 dup_acks=10/);
   });
 
   it('leaves a flow of fewer than 10 segments alone, whatever its rate', async () => {
@@ -126,5 +126,36 @@ describe('pcap/path-loss-between-interfaces', () => {
     expect(rest).toEqual([]);
     expect(f!.message).toMatch(/seen on flannel\.1 but never on cni0/);
     expect(f!.evidence).toMatch(/pcap\/any\.pcap ifindex 4/);
+  });
+});
+
+describe('pcap/mtu-blackhole', () => {
+  it('recognises the black hole: large DF segments retransmitted, handshake through, no ICMP', async () => {
+    const [f, ...rest] = await findings('mtu-blackhole', 'fires-icmp-filtered-black-hole');
+    expect(rest).toEqual([]);
+    expect(f!.message).toBe(
+      '10.99.0.1:51124 -> 10.98.0.2:9000 (tcp): 4 large segments (IP packets up to 1500 bytes, Don\'t Fragment) were retransmitted on pcap/eth0.pcap ' +
+        'while the handshake got through and no ICMP "fragmentation needed" came back: a path MTU black hole',
+    );
+    expect(f!.evidence).toMatch(/df_large_retrans=4 dup_acks=0 icmp_frag_needed=0/);
+  });
+
+  it('reports the ICMP on the flow it quotes, not on the ICMP flow', async () => {
+    const [f, ...rest] = await findings('mtu-blackhole', 'fires-frag-needed');
+    expect(rest).toEqual([]);
+    expect(f!.message).toMatch(/^1 ICMP "fragmentation needed" message for 10\.99\.0\.1:40877 -> 10\.98\.0\.2:9999 \(udp\): only 1200 bytes fit the path \(packets of up to 1328 bytes were sent\)/);
+  });
+
+  it('quotes the MTUs of the node when cni0 (1500) feeds a smaller overlay (seed 003)', async () => {
+    const [f, ...rest] = await findings('mtu-blackhole', 'fires-cni0-larger-than-overlay');
+    expect(rest).toEqual([]);
+    expect(f!.message).toMatch(/^3 ICMP "fragmentation needed" messages for 10\.244\.1\.7:\d+ -> 10\.244\.2\.9:9000 \(tcp\): only 1450 bytes fit the path \(packets of up to 1500 bytes were sent, and the route to 10\.244\.2\.9 leaves through flannel\.1 with MTU 1450\)/);
+    expect(f!.evidence).toMatch(/^route to 10\.244\.2\.9: 10\.244\.2\.0\/24 via 10\.244\.2\.0 dev flannel\.1$/m);
+    expect(f!.evidence).toMatch(/^4: flannel\.1: <[A-Z_,]+> mtu 1450 /m);
+    expect(f!.evidence).toMatch(/^5: cni0: <[A-Z_,]+> mtu 1500 /m);
+  });
+
+  it('does not take random loss for a black hole (the receiver keeps acknowledging)', async () => {
+    expect(await findings('mtu-blackhole', 'quiet-random-loss')).toEqual([]);
   });
 });

@@ -21,7 +21,7 @@ export const meta = {
     'The last one is the conntrack INVALID trap of NAT nodes: a segment beyond the receiver\'s window is marked INVALID, is ' +
     'not un-NATed, reaches the node\'s own stack on the translated address and port, and the RST it triggers tears down the real ' +
     'connection ("connection reset by peer" on uploads from containers). Connections that completed their FIN exchange before ' +
-    'the RST are not reported.',
+    'the RST, and connections the client aborted before any data (health checks, scans), are not reported.',
   remediation:
     'When the RST follows out-of-window data (the conntrack INVALID pattern), on the node that does the NAT either drop INVALID ' +
     'packets before they reach the stack:\n' +
@@ -58,6 +58,8 @@ function kindOf(f: MergedFlow): Kind | null {
   // a RST after both FINs only finishes a connection that had already closed
   if (f.rows.every((x) => x.fin >= 2)) return null;
   if (r.syn > 0 && r.syn_ack === 0 && r.rst_from === 'server') return 'refused';
+  // connect, then abort without a byte of data: a health check or scan closing without TIME_WAIT
+  if (r.rst_from === 'client' && f.rows.every((x) => x.max_segment === 0)) return null;
   return 'reset';
 }
 

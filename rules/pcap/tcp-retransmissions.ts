@@ -30,7 +30,8 @@ export const meta = {
     '1%. Above 2%, throughput collapses (each loss halves the congestion window) and requests stall for a retransmission ' +
     'timeout (200 ms to seconds). Causes on a container node: a saturated or faulty link, a full conntrack table or backlog ' +
     'dropping packets, an MTU problem (see pcap/mtu-blackhole), or policing. Comparing the captures of several interfaces ' +
-    'shows where the loss happens. Captures taken with `tcpdump -i any` in the old cooked v1 format are not used: they show a ' +
+    'shows where the loss happens. A single retransmission in a short flow (a tail loss probe, a reordered segment) is not ' +
+    'reported. Captures taken with `tcpdump -i any` in the old cooked v1 format are not used: they show a ' +
     'forwarded packet once per interface, which looks like a retransmission.',
   remediation:
     'Find where the segments are lost:\n' +
@@ -45,6 +46,7 @@ export const meta = {
   parameters: {
     max_rate: { default: 0.02, description: 'retransmitted share of a flow\'s segments above which it is a finding' },
     min_segments: { default: 10, description: 'segments a flow needs before its retransmission rate counts' },
+    min_retransmissions: { default: 2, description: 'retransmissions a flow needs: a single one is often a tail loss probe or a reordered segment' },
   },
 } satisfies Omit<RuleMeta, 'file'>;
 
@@ -57,8 +59,9 @@ const worstRow = (f: MergedFlow) => f.rows.reduce((a, b) => (rate(b) > rate(a) ?
 
 export function run(ctx: RuleContext): RuleFinding[] {
   const maxRate = Number(ctx.params.max_rate);
-  const minSegments = Number(ctx.params.min_segments);
-  const rows = loadFlows(ctx.db, ctx.nodeIds, `f.proto = 'tcp' AND f.retransmissions > 0 AND f.packets >= ${Math.max(1, Math.trunc(minSegments))}`).filter(
+  const minSegments = Math.max(1, Math.trunc(Number(ctx.params.min_segments)));
+  const minRetransmissions = Math.max(1, Math.trunc(Number(ctx.params.min_retransmissions)));
+  const rows = loadFlows(ctx.db, ctx.nodeIds, `f.proto = 'tcp' AND f.retransmissions >= ${minRetransmissions} AND f.packets >= ${minSegments}`).filter(
     (r) => sequenceCountersUsable(r) && rate(r) > maxRate,
   );
   const flows = mergeFlows(rows);

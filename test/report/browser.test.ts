@@ -15,7 +15,8 @@ import { loadAllRules } from '../../analyzer/rules/load-rules.js';
 import { renderReport } from '../../analyzer/report/render-html.js';
 import { buildReportView } from '../../analyzer/report/view-model.js';
 import type { ReportView } from '../../analyzer/report/view-types.js';
-import { analyze, bigBatch, HOSTILE_COMMENT, HOSTILE_CONTAINER, HOSTILE_HOST, makeCanaryNode, sampleFolders, testRules, type AnalyzedBatch } from './support.js';
+import { sampleFolders } from '../support/sample-batch.js';
+import { analyze, bigBatch, HOSTILE_COMMENT, HOSTILE_CONTAINER, HOSTILE_HOST, makeCanaryNode, testRules, type AnalyzedBatch } from './support.js';
 
 // browser globals used inside page.evaluate callbacks, declared for this module only (the
 // project's lib has no DOM, on purpose)

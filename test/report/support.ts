@@ -4,7 +4,7 @@
  * hostname, container name and iptables comment are markup, the samples analyzed with them, and
  * a synthetic 200-node batch for the timing test.
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -94,14 +94,6 @@ export function testRules(): Rule[] {
         })),
   };
   return [containers, service, conntrack, flow];
-}
-
-export function sampleFolders(): string[] {
-  const dir = join(projectRoot(), 'samples', 'nodes');
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => join(dir, e.name))
-    .sort();
 }
 
 /** worker-4 with a hostile hostname, container name and iptables comment (manifest refreshed). */

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportView } from '../../analyzer/report/view-model.js';
 import type { ReportView } from '../../analyzer/report/view-types.js';
-import { analyze, CANARY_SERVICE_CHAIN, HOSTILE_CONTAINER, HOSTILE_HOST, makeCanaryNode, sampleFolders, testRules, type AnalyzedBatch } from './support.js';
+import { sampleFolders } from '../support/sample-batch.js';
+import { analyze, CANARY_SERVICE_CHAIN, HOSTILE_CONTAINER, HOSTILE_HOST, makeCanaryNode, testRules, type AnalyzedBatch } from './support.js';
 
 let batch: AnalyzedBatch;
 let view: ReportView;

@@ -13,7 +13,7 @@ import { fixtureCases } from '../../analyzer/rules/fixtures.js';
 import { testRuleCase } from '../../analyzer/rules/rule-tester.js';
 
 /** Catalog categories with rules so far; a category joins this list when its rules land. */
-export const IMPLEMENTED_CATEGORIES = (process.env.NODESNAP_RULE_CATEGORIES ?? 'kernel,iptables,ipvs,route,cni,docker,fleet,snapshot,cert,k8s').split(',');
+export const IMPLEMENTED_CATEGORIES = (process.env.NODESNAP_RULE_CATEGORIES ?? 'kernel,iptables,ipvs,route,cni,docker,fleet,snapshot,cert,k8s,pcap').split(',');
 
 const only = process.env.NODESNAP_RULES_ONLY ?? '';
 const catalog = (JSON.parse(readFileSync(join(projectRoot(), 'rules', 'catalog.json'), 'utf8')) as { rules: { id: string }[] }).rules;

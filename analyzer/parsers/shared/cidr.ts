@@ -329,31 +329,26 @@ export function addressCount(cidr: string | Cidr): bigint | null {
   return c === null ? null : 1n << BigInt(BITS[c.family] - c.prefix);
 }
 
-/** Orders addresses: IPv4 before IPv6, then numerically. Unparsable text sorts last, by text. */
-export function compareIp(a: string, b: string): number {
-  const x = parseIp(a);
-  const y = parseIp(b);
+/** Orders texts by their parsed values (per `compare`); unparsable text sorts last, by text. */
+function compareParsed<T>(a: string, b: string, parse: (text: string) => T | null, compare: (x: T, y: T) => number): number {
+  const x = parse(a);
+  const y = parse(b);
   if (x === null || y === null) {
     if (x !== null) return -1;
     if (y !== null) return 1;
     return a < b ? -1 : a > b ? 1 : 0;
   }
-  if (x.family !== y.family) return x.family - y.family;
-  return x.value < y.value ? -1 : x.value > y.value ? 1 : 0;
+  return compare(x, y);
+}
+
+/** Orders addresses: IPv4 before IPv6, then numerically. Unparsable text sorts last, by text. */
+export function compareIp(a: string, b: string): number {
+  return compareParsed(a, b, parseIp, (x, y) => x.family - y.family || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
 }
 
 /** Orders prefixes: family, then network, then shorter prefix first. Unparsable text sorts last, by text. */
 export function compareCidr(a: string, b: string): number {
-  const x = parseCidr(a);
-  const y = parseCidr(b);
-  if (x === null || y === null) {
-    if (x !== null) return -1;
-    if (y !== null) return 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-  if (x.family !== y.family) return x.family - y.family;
-  if (x.network !== y.network) return x.network < y.network ? -1 : 1;
-  return x.prefix - y.prefix;
+  return compareParsed(a, b, parseCidr, (x, y) => x.family - y.family || (x.network !== y.network ? (x.network < y.network ? -1 : 1) : x.prefix - y.prefix));
 }
 
 /** `::ffff:10.0.0.1` -> `10.0.0.1`; any other address is returned canonical; null when not an address. */

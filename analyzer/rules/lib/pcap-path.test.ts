@@ -81,12 +81,12 @@ describe('following flows across captured interfaces', () => {
     expect(directions.filter((d) => d.missing >= 0)).toEqual([]);
     const lines = directions.map(describeDirection);
     // remote pod -> local pod, through the tunnel to the pod's veth
-    expect(lines).toContainEqual(expect.stringMatching(/^10\.244\.2\.5:\d+ > 10\.244\.1\.7:8080: eth0\(vxlan\)=[1-9]\d* flannel\.1=[1-9]\d* cni0=[1-9]\d* vethaff63609=[1-9]\d*$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^10\.244\.2\.5:\d+ > 10\.244\.1\.7:8080: eth0\(vxlan\)=([1-9]\d*) flannel\.1=\1 cni0=\1 vethaff63609=\1$/));
     // the reply of the service flow (DNAT to 10.244.2.9) is recognised on cni0 and the veth with the VIP as source
-    expect(lines).toContainEqual(expect.stringMatching(/^10\.244\.2\.9:8080 > 10\.244\.1\.7:\d+: eth0\(vxlan\)=6 flannel\.1=6 cni0=6 vethaff63609=6$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^10\.244\.2\.9:8080 > 10\.244\.1\.7:\d+: eth0\(vxlan\)=([1-9]\d*) flannel\.1=\1 cni0=\1 vethaff63609=\1$/));
     // masqueraded with --random-fully: the node's address and another port on eth0
     const masq = directions.find((d) => d.to.addr === '192.168.10.22' && d.to.port === 8081)!;
-    expect(describeDirection(masq)).toMatch(/^10\.244\.1\.7:\d+ > 192\.168\.10\.22:8081: vethaff63609=6 cni0=6 eth0=6$/);
+    expect(describeDirection(masq)).toMatch(/^10\.244\.1\.7:\d+ > 192\.168\.10\.22:8081: vethaff63609=([1-9]\d*) cni0=\1 eth0=\1$/);
     expect(masq.path[2]!.rows[0]!.client_addr).toBe('192.168.10.21');
     expect(masq.path[2]!.rows[0]!.client_port).not.toBe(masq.from.port);
     // the service VIP itself is never followed: its tuple changes inside the node

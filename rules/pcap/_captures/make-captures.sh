@@ -16,6 +16,8 @@
 #      - 10.244.1.7 -> 192.168.10.22:8081 (leaves the pod network: flannel's MASQUERADE --random-fully)
 #    path-loss.../quiet-flow-reaches-pod: as is;  .../fires-*: w1 drops what it forwards to 10.244.1.7:8080
 #    (seed 000 scenario 2: seen on eth0 and flannel.1, never on cni0)
+#    mtu-blackhole.../fires-cni0-larger-than-overlay: cni0 and the pod raised to MTU 1500 (seed 003), a
+#    bulk transfer to 10.244.2.9 captured on cni0, with w1's own ip link/addr/route output
 #
 # 2. Seed 001, conntrack INVALID -> RST: container 172.17.0.2 behind docker0 on node n (192.168.10.31,
 #    docker's MASQUERADE) talks to 192.168.10.50:8000; the server sends a segment beyond the window
@@ -25,7 +27,9 @@
 # 3. A bulk transfer from n to 192.168.10.50:9000 with 10% of the segments dropped at the server
 #    (retransmissions, duplicate ACKs; no MTU problem), and the same transfer without loss.
 #
-# Usage: make-captures.sh [flannel] [invalid] [loss]   (default: all three; writes into the fixture
+# 4. Three TCP health checks from n that connect and abort with a RST before any data.
+#
+# Usage: make-captures.sh [flannel] [invalid] [loss] [abort]   (default: all; writes into the fixture
 # folders beside it. Regenerated captures have new times, ports and loss counts: the expect.json
 # files and rules/pcap/pcap-rules.test.ts hold numbers read from the committed ones.)
 set -eu
@@ -70,7 +74,7 @@ stop_captures() {
   CAPS=""
 }
 
-PARTS=${*:-flannel invalid loss}
+PARTS=${*:-flannel invalid loss abort}
 want() { case " $PARTS " in *" $1 "*) return 0;; *) return 1;; esac; }
 
 for n in $NSS; do ip netns add "$n"; ip -n "$n" link set lo up; done
@@ -100,59 +104,79 @@ flannel() {
     ip -n $P-$ns link set eth0 mtu 1450 gso_max_segs 1 up
     ip -n $P-$ns addr add "$addr/24" dev eth0
     ip -n $P-$ns route add default via "$gw"
-}
-pod w1 pod vethaff63609 6 10.244.1.7 10.244.1.1
-pod w2 rpod5 veth5a1c2e07 6 10.244.2.5 10.244.2.1
-pod w2 rpod9 veth9b3d4f18 7 10.244.2.9 10.244.2.1
-for w in w1 w2; do for d in eth0 flannel.1 cni0; do ip -n $P-$w link set "$d" up; done; done
-ip -n $P-w1 route add default via 192.168.10.1 dev eth0 onlink
-ip -n $P-w2 route add default via 192.168.10.1 dev eth0 onlink
-# flanneld's vxlan programming: route, neighbour and fdb entry per remote subnet
-ip -n $P-w1 route add 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink
-ip -n $P-w1 neigh add 10.244.2.0 lladdr ae:61:0c:02:7d:22 dev flannel.1 nud permanent
-bridge -n $P-w1 fdb append ae:61:0c:02:7d:22 dev flannel.1 dst 192.168.10.22 self permanent
-ip -n $P-w2 route add 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink
-ip -n $P-w2 neigh add 10.244.1.0 lladdr ae:61:0c:01:7d:21 dev flannel.1 nud permanent
-bridge -n $P-w2 fdb append ae:61:0c:01:7d:21 dev flannel.1 dst 192.168.10.21 self permanent
-# kube-proxy's DNAT of shop/checkout:http to the endpoint on w2, and flannel's masquerade (as in the sample)
-in_ w1 iptables -t nat -A PREROUTING -d 10.101.37.214/32 -p tcp --dport 80 -j DNAT --to-destination 10.244.2.9:8080
-in_ w1 iptables -t nat -A POSTROUTING -s 10.244.1.0/24 -d 10.244.0.0/16 -j RETURN
-in_ w1 iptables -t nat -A POSTROUTING -s 10.244.0.0/16 -d 10.244.1.0/24 -j RETURN
-in_ w1 iptables -t nat -A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully
+  }
+  pod w1 pod vethaff63609 6 10.244.1.7 10.244.1.1
+  pod w2 rpod5 veth5a1c2e07 6 10.244.2.5 10.244.2.1
+  pod w2 rpod9 veth9b3d4f18 7 10.244.2.9 10.244.2.1
+  for w in w1 w2; do for d in eth0 flannel.1 cni0; do ip -n $P-$w link set "$d" up; done; done
+  ip -n $P-w1 route add default via 192.168.10.1 dev eth0 onlink
+  ip -n $P-w2 route add default via 192.168.10.1 dev eth0 onlink
+  # flanneld's vxlan programming: route, neighbour and fdb entry per remote subnet
+  ip -n $P-w1 route add 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink
+  ip -n $P-w1 neigh add 10.244.2.0 lladdr ae:61:0c:02:7d:22 dev flannel.1 nud permanent
+  bridge -n $P-w1 fdb append ae:61:0c:02:7d:22 dev flannel.1 dst 192.168.10.22 self permanent
+  ip -n $P-w2 route add 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink
+  ip -n $P-w2 neigh add 10.244.1.0 lladdr ae:61:0c:01:7d:21 dev flannel.1 nud permanent
+  bridge -n $P-w2 fdb append ae:61:0c:01:7d:21 dev flannel.1 dst 192.168.10.21 self permanent
+  # kube-proxy's DNAT of shop/checkout:http to the endpoint on w2, and flannel's masquerade (as in the sample)
+  in_ w1 iptables -t nat -A PREROUTING -d 10.101.37.214/32 -p tcp --dport 80 -j DNAT --to-destination 10.244.2.9:8080
+  in_ w1 iptables -t nat -A POSTROUTING -s 10.244.1.0/24 -d 10.244.0.0/16 -j RETURN
+  in_ w1 iptables -t nat -A POSTROUTING -s 10.244.0.0/16 -d 10.244.1.0/24 -j RETURN
+  in_ w1 iptables -t nat -A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully
 
-printf '<html><body>checkout</body></html>\n' > "$WWW/index.html"
-bg in_ pod python3 -m http.server 8080 --bind 0.0.0.0 --directory "$WWW"
-bg in_ rpod9 python3 -m http.server 8080 --bind 0.0.0.0 --directory "$WWW"
-bg in_ w2 python3 -m http.server 8081 --bind 0.0.0.0 --directory "$WWW"
-sleep 1.5
-# warm up ARP and the bridge so the captures hold only the flows themselves
-in_ rpod5 $TRAFFIC get http://10.244.1.7:8080/ >/dev/null
-in_ pod $TRAFFIC get http://10.101.37.214/ http://192.168.10.22:8081/ >/dev/null
+  printf '<html><body>checkout</body></html>\n' > "$WWW/index.html"
+  bg in_ pod python3 -m http.server 8080 --bind 0.0.0.0 --directory "$WWW"
+  bg in_ rpod9 python3 -m http.server 8080 --bind 0.0.0.0 --directory "$WWW"
+  bg in_ w2 python3 -m http.server 8081 --bind 0.0.0.0 --directory "$WWW"
+  sleep 1.5
+  # warm up ARP and the bridge so the captures hold only the flows themselves
+  in_ rpod5 $TRAFFIC get http://10.244.1.7:8080/ >/dev/null
+  in_ pod $TRAFFIC get http://10.101.37.214/ http://192.168.10.22:8081/ >/dev/null
 
-# a node is never silent: its peer's pings keep the captures running past the flows under test, so
-# the last of them are not within a second of the end (what a rule cannot judge)
-node_chatter() { sleep 1.5; in_ w2 $TRAFFIC ping 192.168.10.21 1; }
-worker_traffic() {
-  in_ rpod5 $TRAFFIC get http://10.244.1.7:8080/ 2>/dev/null || true
+  # a node is never silent: its peer's pings keep the captures running past the flows under test, so
+  # the last of them are not within a second of the end (what a rule cannot judge)
+  node_chatter() { sleep 1.5; in_ w2 $TRAFFIC ping 192.168.10.21 1; }
+  worker_traffic() {
+    in_ rpod5 $TRAFFIC get http://10.244.1.7:8080/ 2>/dev/null || true
+    in_ pod $TRAFFIC get http://10.101.37.214/ http://192.168.10.22:8081/
+    node_chatter
+  }
+
+  PL=$RULES/path-loss-between-interfaces.fixtures
+  OK=$PL/quiet-flow-reaches-pod/pcap
+  start_captures w1 "$OK/eth0.pcap:eth0" "$OK/flannel.1.pcap:flannel.1" "$OK/cni0.pcap:cni0" "$OK/vethaff63609.pcap:vethaff63609"
+  worker_traffic
+  stop_captures
+
+  in_ w1 iptables -A FORWARD -d 10.244.1.7/32 -p tcp --dport 8080 -j DROP
+  LOST=$PL/fires-lost-between-flannel-and-cni0/pcap
+  ANY=$PL/fires-any-interface-capture/pcap
+  start_captures w1 "$LOST/eth0.pcap:eth0" "$LOST/flannel.1.pcap:flannel.1" "$LOST/cni0.pcap:cni0" "$LOST/vethaff63609.pcap:vethaff63609" "$ANY/any.pcap:any"
+  in_ rpod5 $TRAFFIC connect 10.244.1.7 8080 3.5 || true
   in_ pod $TRAFFIC get http://10.101.37.214/ http://192.168.10.22:8081/
   node_chatter
-}
+  stop_captures
+  in_ w1 iptables -D FORWARD -d 10.244.1.7/32 -p tcp --dport 8080 -j DROP
 
-PL=$RULES/path-loss-between-interfaces.fixtures
-OK=$PL/quiet-flow-reaches-pod/pcap
-start_captures w1 "$OK/eth0.pcap:eth0" "$OK/flannel.1.pcap:flannel.1" "$OK/cni0.pcap:cni0" "$OK/vethaff63609.pcap:vethaff63609"
-worker_traffic
-stop_captures
-
-in_ w1 iptables -A FORWARD -d 10.244.1.7/32 -p tcp --dport 8080 -j DROP
-LOST=$PL/fires-lost-between-flannel-and-cni0/pcap
-ANY=$PL/fires-any-interface-capture/pcap
-start_captures w1 "$LOST/eth0.pcap:eth0" "$LOST/flannel.1.pcap:flannel.1" "$LOST/cni0.pcap:cni0" "$LOST/vethaff63609.pcap:vethaff63609" "$ANY/any.pcap:any"
-in_ rpod5 $TRAFFIC connect 10.244.1.7 8080 3.5 || true
-in_ pod $TRAFFIC get http://10.101.37.214/ http://192.168.10.22:8081/
-node_chatter
-stop_captures
-in_ w1 iptables -D FORWARD -d 10.244.1.7/32 -p tcp --dport 8080 -j DROP
+  # seed 003 / the worker-2 sample: cni0 and the pods at MTU 1500 in front of flannel.1 at 1450 (on
+  # both nodes, so each end announces MSS 1460); w1 answers the pod's full-size segments with ICMP
+  # fragmentation needed (mtu 1450)
+  MTU=$RULES/mtu-blackhole.fixtures/fires-cni0-larger-than-overlay
+  for d in "w1 cni0" "w1 vethaff63609" "pod eth0" "w2 cni0" "w2 veth9b3d4f18" "rpod9 eth0"; do
+    set -- $d
+    ip -n $P-$1 link set "$2" mtu 1500
+  done
+  bg in_ rpod9 $TRAFFIC discard 9000
+  sleep 1
+  start_captures w1 "$MTU/pcap/cni0.pcap:cni0:-s 128"
+  in_ pod $TRAFFIC push 10.244.2.9 9000 20000 1.5
+  node_chatter
+  stop_captures
+  mkdir -p "$MTU/ip-link" "$MTU/ip-addr" "$MTU/ip-route"
+  in_ w1 ip -d -j link show > "$MTU/ip-link/ip-link.txt"
+  in_ w1 ip -j addr show > "$MTU/ip-addr/ip-addr.txt"
+  in_ w1 ip -4 -d -j route show table all > "$MTU/ip-route/ipv4.txt"
+  in_ w1 ip -6 -d -j route show table all > "$MTU/ip-route/ipv6.txt"
 }
 want flannel && flannel
 
@@ -172,7 +196,7 @@ docker_node() {
   in_ n sysctl -qw net.ipv4.ip_forward=1 net.netfilter.nf_conntrack_tcp_be_liberal=0
   in_ n iptables -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
 }
-want invalid || want loss && docker_node
+want invalid || want loss || want abort && docker_node
 
 invalid() {
   RST=$RULES/tcp-resets.fixtures
@@ -212,5 +236,23 @@ loss() {
 
 }
 want loss && loss
+
+# ---------------------------------------------------------------- 4. health checks that abort
+# a TCP health check (HAProxy's tcp-check, many load balancers) connects and closes with SO_LINGER 0:
+# SYN, SYN-ACK, ACK, RST from the client and no data; a healthy node sees plenty of them
+abort() {
+  bg in_ s python3 -m http.server 8002 --bind 0.0.0.0 --directory "$WWW"
+  sleep 1
+  start_captures n "$RULES/tcp-resets.fixtures/quiet-health-check-aborts/pcap/eth0.pcap:eth0"
+  for i in 1 2 3; do
+    in_ n python3 -c 'import socket, struct
+s = socket.create_connection(("192.168.10.50", 8002), timeout=2)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()'
+    sleep 0.3
+  done
+  stop_captures
+}
+want abort && abort
 
 ls -l "$RULES"/*.fixtures/*/pcap/*
