@@ -5,6 +5,7 @@
  * reason, never silently passing.
  */
 import type { Database } from 'better-sqlite3';
+import { SOURCES } from '../../collector/registry/sources.js';
 import { FINDINGS_TABLE, RULE_RESULTS_TABLE } from './results-tables.js';
 import { registerSqlFunctions } from './sql-functions.js';
 import { SEVERITIES, type Rule, type RuleFinding, type Severity } from './types.js';
@@ -31,7 +32,7 @@ export interface RuleResult {
   rule: string;
   node_id: number;
   node: string;
-  /** not_applicable: the rule's sources were skipped because the kernel feature is not in use (no ip_vs for IPVS rules). */
+  /** not_applicable: the rule's sources were skipped because the feature is not in use (no ip_vs for IPVS rules, no --pcap for capture rules). */
   status: 'fired' | 'passed' | 'skipped' | 'not_applicable' | 'error';
   findings: number;
   reason: string | null;
@@ -58,6 +59,13 @@ interface SourceRow {
 
 /** A source the collector skipped because the kernel feature is not in use (ipvsadm without ip_vs): the rule does not apply. */
 const NOT_IN_USE = /^(module not (present|loaded)|none of these modules loaded)/;
+/** Sources collected only when asked for (--pcap, --attach): without them, their rules do not apply. */
+const ON_DEMAND = new Set(SOURCES.filter((s) => s.onDemand).map((s) => s.name));
+
+function notInUse(source: string, row: SourceRow | undefined): boolean {
+  if (ON_DEMAND.has(source)) return row === undefined || row.status === 'missing' || row.status === 'skipped';
+  return row?.status === 'skipped' && NOT_IN_USE.test(row.reason ?? '');
+}
 
 interface Unusable {
   reason: string;
@@ -75,7 +83,7 @@ function unusableNodes(sources: readonly string[], nodes: readonly NodeRef[], st
     for (const entry of sources) {
       const alternatives = entry.split('|');
       if (alternatives.some((s) => perNode.get(s)?.status === 'ok')) continue;
-      if (!alternatives.every((s) => perNode.get(s)?.status === 'skipped' && NOT_IN_USE.test(perNode.get(s)?.reason ?? ''))) notApplicable = false;
+      if (!alternatives.every((s) => notInUse(s, perNode.get(s)))) notApplicable = false;
       missing.push(
         alternatives
           .map((s) => {
