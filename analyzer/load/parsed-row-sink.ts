@@ -1,30 +1,10 @@
 import type { Cell, Row, Rows } from '../parsers/types.js';
-import type { SqlValue } from '../db/node-rows.js';
+import type { NodeRows, SqlValue, TableBuffer } from '../db/node-rows.js';
 import { PARSE_ERRORS_TABLE } from '../db/bookkeeping-tables.js';
 import type { SchemaPlan, TablePlan } from '../db/schema-plan.js';
-import type { ErrorKind } from './error-record.js';
+import type { NodeErrorLog } from './node-error-log.js';
 
 const NODE_FACTS = 'node_facts';
-
-/** Rows of one table being written in place (TableBuffer in the loader, a batch in the parse worker). */
-export interface RowBuffer {
-  readonly params: SqlValue[];
-  /** Starts a row with every column NULL; returns the index in `params` of its first column. */
-  open(): number;
-  close(): void;
-}
-
-/** Where the sink's rows go: NodeRows, or the parse worker's batches. */
-export interface RowBuffers {
-  buffer(table: TablePlan): RowBuffer;
-}
-
-/** Where the sink's problems go: NodeErrorLog, or messages from the parse worker. */
-export interface MemberErrors {
-  record(kind: ErrorKind, member: string | null, message: string): void;
-  malformedLine(member: string, message: string, line: number | null): void;
-  endMember(member: string): void;
-}
 
 /**
  * Where a table's rows go, and the column index of each key of the last row seen: a parser makes
@@ -33,7 +13,7 @@ export interface MemberErrors {
  */
 interface TableTarget {
   plan: TablePlan;
-  buffer: RowBuffer;
+  buffer: TableBuffer;
   keys: string[];
   indexes: number[];
 }
@@ -54,9 +34,9 @@ export class ParsedRowSink {
   private last: TableTarget | null = null;
 
   constructor(
-    private readonly rows: RowBuffers,
+    private readonly rows: NodeRows,
     private readonly plan: SchemaPlan,
-    private readonly errors: MemberErrors,
+    private readonly errors: NodeErrorLog,
   ) {}
 
   beginMember(member: string, source: string): void {

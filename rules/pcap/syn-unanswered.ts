@@ -41,12 +41,14 @@ const syns = (f: MergedFlow) => Math.max(...f.rows.map((r) => r.syn));
 export function run(ctx: RuleContext): RuleFinding[] {
   const minSyns = Math.max(2, Math.trunc(Number(ctx.params.min_syns)));
   // every capture of a candidate flow, so a SYN-ACK seen on another interface shows up in the evidence
+  // (two EXISTS, one per orientation, so each can use the client index of pcap_flows)
+  const unanswered = `u.node_id = f.node_id AND u.proto = 'tcp' AND u.syn >= ${minSyns} AND u.syn_ack = 0 AND u.rst = 0`;
   const rows = loadFlows(
     ctx.db,
     ctx.nodeIds,
-    `f.proto = 'tcp' AND EXISTS (SELECT 1 FROM pcap_flows u WHERE u.node_id = f.node_id AND u.proto = 'tcp' AND u.syn >= ${minSyns} AND u.syn_ack = 0 AND u.rst = 0
-       AND ((u.client_addr = f.client_addr AND u.client_port = f.client_port AND u.server_addr = f.server_addr AND u.server_port = f.server_port)
-         OR (u.client_addr = f.server_addr AND u.client_port = f.server_port AND u.server_addr = f.client_addr AND u.server_port = f.client_port)))`,
+    `f.proto = 'tcp'
+       AND (EXISTS (SELECT 1 FROM pcap_flows u WHERE u.client_addr = f.client_addr AND u.client_port = f.client_port AND u.server_addr = f.server_addr AND u.server_port = f.server_port AND ${unanswered})
+         OR EXISTS (SELECT 1 FROM pcap_flows u WHERE u.client_addr = f.server_addr AND u.client_port = f.server_port AND u.server_addr = f.client_addr AND u.server_port = f.client_port AND ${unanswered}))`,
   ).filter(sequenceCountersUsable);
   const flows = mergeFlows(rows).filter((f) => f.rows.some((r) => r.syn >= minSyns && r.syn_ack === 0 && r.rst === 0));
   const groups = groupByServer(flows, (f) => f.lead);

@@ -83,7 +83,7 @@ function conntrackContext(db: Database, nodeIds: readonly number[]): Map<number,
   return out;
 }
 
-function describe(kind: Kind, f: MergedFlow): string {
+function outcome(kind: Kind, f: MergedFlow): string {
   const r = rstRow(f);
   const senderRole = r.rst_from === 'client' ? 'client' : 'server';
   const sender = `the ${senderRole} side (${senderRole === 'client' ? clientText(r) : serverText(r)})`;
@@ -96,7 +96,7 @@ function describe(kind: Kind, f: MergedFlow): string {
       );
     case 'out-of-window-earlier':
       return (
-        `was reset by ${sender} after ${peer} had sent ${plural(r.out_of_window, 'segment')} beyond the receiver's window: ` +
+        `was reset by ${sender} after the connection had carried ${plural(r.out_of_window, 'segment')} beyond the receiver's window: ` +
         'conntrack may have lost track of the window and found a later segment INVALID'
       );
     case 'refused':
@@ -121,7 +121,7 @@ export function run(ctx: RuleContext): RuleFinding[] {
     findings.push({
       node_id: g.node_id,
       resource: flowName(f.lead),
-      message: `${flowName(f.lead)} ${describe(kind, f)}${others}`,
+      message: `${flowName(f.lead)} ${outcome(kind, f)}${others}`,
       evidence: evidence.join('\n'),
     });
   }

@@ -50,6 +50,8 @@ export class ConntrackSummary {
   private readonly groups: Group[] = [];
   private groupCount = 0;
 
+  constructor(private readonly maxGroups = MAX_CONNTRACK_GROUPS) {}
+
   /** Counts one flow; `kept`: it is also a conntrack_entries row. */
   add(row: Row, kept: boolean): void {
     const l3proto = text(row.l3proto);
@@ -60,7 +62,7 @@ export class ConntrackSummary {
     let list = this.byDestination.get(dst ?? '');
     let group = list?.find((g) => sameGroup(g, l3proto, l4proto, state, dst, dport));
     if (group === undefined) {
-      if (this.groupCount < MAX_CONNTRACK_GROUPS) {
+      if (this.groupCount < this.maxGroups) {
         this.groupCount++;
         group = this.newGroup(l3proto, l4proto, state, dst, dport);
         if (list === undefined) this.byDestination.set(dst ?? '', (list = []));

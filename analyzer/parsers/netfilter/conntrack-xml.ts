@@ -16,7 +16,7 @@
  */
 import type { ParseContext, Row, StreamParser } from '../types.js';
 import { readFlowBytes } from './conntrack-flow.js';
-import { ConntrackSummary, MAX_CONNTRACK_ENTRIES } from './conntrack-summary.js';
+import { ConntrackSummary, MAX_CONNTRACK_ENTRIES, MAX_CONNTRACK_GROUPS } from './conntrack-summary.js';
 
 const OPEN = Buffer.from('<flow', 'latin1');
 const CLOSE = Buffer.from('</flow>', 'latin1');
@@ -170,16 +170,16 @@ export function readFlows(chunks: AsyncIterable<Buffer>, readOne: FlowReader): A
   return splitFlows(chunks, (bytes, start, end) => readOne(bytes.toString('utf8', start, end)), false);
 }
 
-/** Every flow goes into the summary; the first MAX_CONNTRACK_ENTRIES also into conntrack_entries. */
-async function* boundedFlows(chunks: AsyncIterable<Buffer>): AsyncIterable<[string, Row]> {
-  const summary = new ConntrackSummary();
+/** Every flow goes into the summary; the first `maxEntries` also into conntrack_entries. */
+export async function* boundedFlows(chunks: AsyncIterable<Buffer>, maxEntries = MAX_CONNTRACK_ENTRIES, maxGroups = MAX_CONNTRACK_GROUPS): AsyncIterable<[string, Row]> {
+  const summary = new ConntrackSummary(maxGroups);
   let kept = 0;
   for await (const pair of splitFlows(chunks, readFlowBytes)) {
     if (pair[0] !== 'conntrack_entries') {
       yield pair;
       continue;
     }
-    const keep = kept < MAX_CONNTRACK_ENTRIES;
+    const keep = kept < maxEntries;
     summary.add(pair[1], keep);
     if (keep) {
       kept++;

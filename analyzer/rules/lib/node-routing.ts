@@ -259,23 +259,32 @@ export function nodeRoutings(db: Database, nodeIds: readonly number[]): Map<numb
       routeCache.set(addr, found);
       return found;
     };
-    const isLocal = (addr: string): boolean => {
+    // a capture repeats the same few addresses thousands of times: answer each once
+    const cached = (test: (addr: string) => boolean): ((addr: string) => boolean) => {
+      const answers = new Map<string, boolean>();
+      return (addr) => {
+        let answer = answers.get(addr);
+        if (answer === undefined) answers.set(addr, (answer = test(addr)));
+        return answer;
+      };
+    };
+    const isLocal = cached((addr) => {
       const ip = parseIp(addr);
       if (!ip) return false;
       return local.has(formatIp(ip)) || localRanges.some((c) => inCidr(ip, c));
-    };
-    const isSpecial = (addr: string): boolean => {
+    });
+    const isSpecial = cached((addr) => {
       const ip = parseIp(addr);
       return !ip || special.some((c) => inCidr(ip, c));
-    };
-    const mayBeRewritten = (addr: string, proto: string, port: number | null): boolean => {
+    });
+    const addressRewritten = cached((addr) => {
       const ip = parseIp(addr);
-      if (!ip) return true;
-      if (targets.everything || targets.cidrs.some((c) => inCidr(ip, c))) return true;
-      if (port !== null && targets.ports.some((p) => (p.proto === null || p.proto === proto) && p.match(port))) return true;
+      if (!ip || targets.everything || targets.cidrs.some((c) => inCidr(ip, c))) return true;
       if (pol.prefixes.some((c) => inCidr(ip, c))) return true; // routed by another table: not followed
       return targets.unknown && (route(addr)?.dst_prefixlen ?? 0) === 0;
-    };
+    });
+    const mayBeRewritten = (addr: string, proto: string, port: number | null): boolean =>
+      addressRewritten(addr) || (port !== null && targets.ports.some((p) => (p.proto === null || p.proto === proto) && p.match(port)));
     const egress = (addr: string): Hop[] | null => {
       const r = route(addr);
       if (!r || !r.dev) return null; // unreachable, blackhole, or multipath: no single path

@@ -141,7 +141,7 @@ type Counter = keyof FlowRow;
  */
 export function flowLine(r: FlowRow, counters: readonly Counter[]): string {
   const values = counters.map((c) => `${c}=${r[c] ?? 'NULL'}`).join(' ');
-  return `${whereSeen(r)}: ${flowName(r)} packets=${r.packets} (client ${r.client_packets}, server ${r.server_packets}) ${values} ${timeSpan(r)}`.replace(/ +/g, ' ');
+  return `${whereSeen(r)}: ${flowName(r)} packets=${r.packets} (client ${r.client_packets}, server ${r.server_packets}) ${values} ${timeSpan(r)}`.replace(/ +/g, ' ').trimEnd();
 }
 
 /** Key of a flow independent of direction and capture: protocol and both endpoints. */

@@ -11,7 +11,7 @@ import { analyzeInputs } from '../../load/analyze-inputs.js';
 import { fixtureCases, materialiseCase, type FixtureCase } from '../fixtures.js';
 import { BUILTIN_RULES_DIR } from '../rule-files.js';
 import { forwardingPath, nodeRoutings, type NodeRouting } from './node-routing.js';
-import { followFlows, type FlowDirection } from './pcap-path.js';
+import { findPathLosses, followFlows, type FlowDirection } from './pcap-path.js';
 import { endpointText } from './pcap-flows.js';
 
 const cleanups: (() => void)[] = [];
@@ -91,6 +91,23 @@ describe('following flows across captured interfaces', () => {
     expect(masq.path[2]!.rows[0]!.client_port).not.toBe(masq.from.port);
     // the service VIP itself is never followed: its tuple changes inside the node
     expect(directions.some((d) => d.to.addr === '10.101.37.214' || d.from.addr === '10.101.37.214')).toBe(false);
+  });
+
+  it('is not fooled by another flow to the same pod port, such as a kubelet probe from the node', async () => {
+    const { db, node, net } = await load(pathLossCase('fires-lost-between-flannel-and-cni0'));
+    const lost = findPathLosses(db, [node], new Map([[node, net]]));
+    expect(lost.map((l) => `${l.path[l.lastSeen]!.hop.iface} -> ${l.path[l.missing]!.hop.iface}`)).toEqual(['flannel.1 -> cni0']);
+    const t = lost[0]!.path[lost[0]!.lastSeen]!.rows[0]!;
+    // a probe from cni0's own address to the same pod port, on cni0 and the pod's veth, while the lost SYNs were retried
+    for (const iface of ['cni0', 'vethaff63609']) {
+      db.prepare(
+        `INSERT INTO pcap_flows (node_id, member, interface, proto, ip_version, client_addr, client_port, server_addr, server_port, role_source, inner,
+                                 packets, client_packets, server_packets, first_ts, last_ts, first_time, last_time)
+         VALUES (?, ?, ?, 'tcp', 4, '10.244.1.1', 51000, '10.244.1.7', 8080, 'syn', 0, 10, 5, 5, ?, ?, ?, ?)`,
+      ).run(node, `pcap/${iface}.pcap`, iface, t.first_ts, t.first_ts, t.first_time! + 1, t.first_time! + 1.01);
+    }
+    const after = findPathLosses(db, [node], new Map([[node, net]]));
+    expect(after.map((l) => `${endpointText(l.from.addr, l.from.port)} ${l.path[l.missing]!.hop.iface}`)).toEqual([`${endpointText(t.client_addr, t.client_port)} cni0`]);
   });
 
   it('does not follow flows when the node routes by marks or interfaces in other tables', async () => {

@@ -47,8 +47,10 @@ interface CaptureRow {
 export const END_MARGIN_SECONDS = 1;
 /** A capture with this many packets probably stopped at its packet cap, not at the common end. */
 const BUSY_CAPTURE_PACKETS = 1000;
-/** NAT-translated rows must overlap the flow in time within this slack. */
+/** A row that kept the flow's client endpoint must overlap the flow in time within this slack. */
 const NAT_TIME_SLACK_SECONDS = 2;
+/** A row that kept only the server endpoint must start and end within this of the flow (NAT takes microseconds; capture clocks and starts differ a little). */
+const SNAT_TIME_MATCH_SECONDS = 0.5;
 
 const seconds = (iso: string | null) => (iso ? Date.parse(iso) / 1000 : null);
 
@@ -137,9 +139,28 @@ interface IndexedRow {
   server: Endpoint;
 }
 
+/** Direction-independent key of a 5-tuple. */
+function tupleKey(proto: string, a: Endpoint, b: Endpoint): string {
+  const x = endpointKey(proto, a.addr, a.port);
+  const y = endpointKey(proto, b.addr, b.port);
+  return x < y ? `${x}#${y}` : `${y}#${x}`;
+}
+
+/** Rows seen on one interface (plain or inside VXLAN), by exact tuple and by each endpoint. */
+interface HopIndex {
+  exact: Map<string, IndexedRow[]>;
+  byEndpoint: Map<string, IndexedRow[]>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** The rows of every captured interface of one node, by interface, encapsulation and endpoint. */
 class HopRows {
-  private readonly byHop = new Map<string, Map<string, IndexedRow[]>>();
+  private readonly byHop = new Map<string, HopIndex>();
   private readonly capturesOf = new Map<string, Capture[]>();
 
   constructor(
@@ -152,14 +173,11 @@ class HopRows {
       if (iface === null) continue;
       const hopKey = `${iface}|${r.inner ? 1 : 0}`;
       let index = this.byHop.get(hopKey);
-      if (!index) this.byHop.set(hopKey, (index = new Map()));
+      if (!index) this.byHop.set(hopKey, (index = { exact: new Map(), byEndpoint: new Map() }));
       const entry: IndexedRow = { row: r, client: { addr: r.client_addr, port: r.client_port }, server: { addr: r.server_addr, port: r.server_port } };
-      for (const e of [entry.client, entry.server]) {
-        const k = endpointKey(r.proto, e.addr, e.port);
-        const list = index.get(k);
-        if (list) list.push(entry);
-        else index.set(k, [entry]);
-      }
+      push(index.exact, tupleKey(r.proto, entry.client, entry.server), entry);
+      push(index.byEndpoint, endpointKey(r.proto, r.client_addr, r.client_port), entry);
+      push(index.byEndpoint, endpointKey(r.proto, r.server_addr, r.server_port), entry);
     }
   }
 
@@ -182,40 +200,46 @@ class HopRows {
   }
 
   /**
-   * Rows on `hop` that are the flow `from` -> `to` (or its NAT-translated form), with the packets
-   * each sent in that direction.
+   * Rows on `hop` that are the flow `from` -> `to`, with the packets each sent in that direction:
+   * the same 5-tuple; failing that, the first NAT-translated form of it that carries the direction.
+   * [t0, t1] is when the flow was seen anywhere.
    */
   matches(hop: Hop, proto: string, client: Endpoint, from: Endpoint, to: Endpoint, t0: number, t1: number): { row: FlowRow; packets: number }[] {
     const index = this.byHop.get(`${hop.iface}|${hop.encapsulated ? 1 : 0}`);
     if (!index) return [];
-    const seen = new Set<IndexedRow>();
-    const out: { row: FlowRow; packets: number }[] = [];
-    for (const shared of [from, to]) {
-      for (const e of index.get(endpointKey(proto, shared.addr, shared.port)) ?? []) {
-        if (seen.has(e)) continue;
-        seen.add(e);
-        if (hop.encapsulated && hop.vni !== null && e.row.vxlan_vni !== null && e.row.vxlan_vni !== hop.vni) continue;
+    const vniOk = (e: IndexedRow) => !(hop.encapsulated && hop.vni !== null && e.row.vxlan_vni !== null && e.row.vxlan_vni !== hop.vni);
+    const sentBy = (e: IndexedRow, sender: Endpoint) => (sameEndpoint(e.client, sender.addr, sender.port) ? e.row.client_packets : e.row.server_packets);
+    const exact = (index.exact.get(tupleKey(proto, from, to)) ?? []).filter(vniOk).map((e) => ({ row: e.row, packets: sentBy(e, from) }));
+    if (exact.some((m) => m.packets > 0)) return exact;
+    // the client's ephemeral endpoint first: it identifies the flow on its own
+    const server = sameEndpoint(from, client.addr, client.port) ? to : from;
+    for (const shared of [client, server]) {
+      const other = sameEndpoint(shared, from.addr, from.port) ? to : from;
+      for (const e of index.byEndpoint.get(endpointKey(proto, shared.addr, shared.port)) ?? []) {
+        if (!vniOk(e)) continue;
         const sharedIsClient = sameEndpoint(e.client, shared.addr, shared.port);
-        const rowShared = sharedIsClient ? e.client : e.server;
         const rowOther = sharedIsClient ? e.server : e.client;
-        const other = shared === from ? to : from;
-        const exact = sameEndpoint(rowOther, other.addr, other.port);
-        if (!exact && !this.translated(shared, other, rowOther, client, e.row, t0, t1)) continue;
+        if (sameEndpoint(rowOther, other.addr, other.port)) continue; // the exact tuple, handled above
+        if (!this.translated(shared === client, other, rowOther, e.row, t0, t1)) continue;
         // packets the `from` side sent: the shared endpoint's if it is `from`, else the translated other one's
-        const sender = shared === from ? rowShared : rowOther;
-        const packets = sameEndpoint(e.client, sender.addr, sender.port) ? e.row.client_packets : e.row.server_packets;
-        out.push({ row: e.row, packets });
+        const packets = sentBy(e, other === to ? (sharedIsClient ? e.client : e.server) : rowOther);
+        if (packets > 0) return [...exact, { row: e.row, packets }];
       }
     }
-    return out;
+    return exact;
   }
 
-  /** Whether `rowOther` is plausibly `other` after NAT, the `shared` endpoint being kept. */
-  private translated(shared: Endpoint, other: Endpoint, rowOther: Endpoint, client: Endpoint, row: FlowRow, t0: number, t1: number): boolean {
-    if (row.first_time !== null && row.last_time !== null && (row.first_time > t1 + NAT_TIME_SLACK_SECONDS || row.last_time < t0 - NAT_TIME_SLACK_SECONDS)) return false;
-    if (sameEndpoint(shared, client.addr, client.port)) return true; // the client's ephemeral endpoint kept: the server side was DNATed
-    if (rowOther.port === other.port) return true; // address-only translation
-    return sameEndpoint(other, client.addr, client.port) && this.net.isLocal(rowOther.addr); // MASQUERADE to the node's address
+  /**
+   * Whether `rowOther` is plausibly `other` after NAT. When the client's ephemeral endpoint is the
+   * one kept (the server side was DNATed) it identifies the flow: overlapping in time is enough.
+   * When the server's is kept (the client was SNATed), many flows share it, so the translated row
+   * must start and end when the flow does, and keep the port or carry the node's own address.
+   */
+  private translated(clientKept: boolean, other: Endpoint, rowOther: Endpoint, row: FlowRow, t0: number, t1: number): boolean {
+    if (row.first_time === null || row.last_time === null) return false;
+    if (clientKept) return row.first_time <= t1 + NAT_TIME_SLACK_SECONDS && row.last_time >= t0 - NAT_TIME_SLACK_SECONDS;
+    if (Math.abs(row.first_time - t0) > SNAT_TIME_MATCH_SECONDS || Math.abs(row.last_time - t1) > SNAT_TIME_MATCH_SECONDS) return false;
+    return rowOther.port === other.port || this.net.isLocal(rowOther.addr);
   }
 }
 
@@ -240,8 +264,9 @@ export function followFlows(db: Database, nodeIds: readonly number[], routings: 
     const net = routings.get(nodeId);
     const caps = captures.get(nodeId) ?? [];
     if (!net || net.unsupported || caps.length === 0) continue;
-    const members = new Set(caps.map((c) => c.member));
-    const rows = loadFlows(db, [nodeId]).filter((r) => members.has(r.member) && PORTED.has(r.proto) && r.client_port !== null && r.server_port !== null);
+    const members = [...new Set(caps.map((c) => c.member))].map((m) => `'${m.replace(/'/g, "''")}'`).join(', ');
+    const protos = [...PORTED].map((p) => `'${p}'`).join(', ');
+    const rows = loadFlows(db, [nodeId], `f.member IN (${members}) AND f.proto IN (${protos}) AND f.client_port IS NOT NULL AND f.server_port IS NOT NULL`);
     const hopRows = new HopRows(net, caps, rows);
     for (const flow of mergeFlows(rows)) {
       const lead = flow.lead;

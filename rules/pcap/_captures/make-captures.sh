@@ -25,7 +25,8 @@
 #    RST. Captured on n's eth0 (twice: see the comments there for what kernels since 6.1 do).
 #
 # 3. A bulk transfer from n to 192.168.10.50:9000 with 10% of the segments dropped at the server
-#    (retransmissions, duplicate ACKs; no MTU problem), and the same transfer without loss.
+#    (retransmissions, duplicate ACKs; no MTU problem: also mtu-blackhole's quiet-random-loss), and
+#    the same transfer without loss.
 #
 # 4. Three TCP health checks from n that connect and abort with a RST before any data.
 #
@@ -51,7 +52,9 @@ trap cleanup EXIT INT TERM
 for n in $NSS; do ip netns del "$n" 2>/dev/null || true; done
 
 in_() { ns=$1; shift; ip netns exec "$P-$ns" "$@"; }
-bg() { "$@" >/dev/null 2>&1 & PIDS="$PIDS $!"; }
+# bgin NS CMD...: a background server in a namespace, remembered for cleanup (ip netns exec execs
+# the command itself, so $! is the server's pid; a shell function in the background would not be)
+bgin() { ns=$1; shift; ip netns exec "$P-$ns" "$@" >/dev/null 2>&1 & PIDS="$PIDS $!"; }
 
 # start_captures NS FILE:IFACE[:ARGS]... ; stop_captures
 CAPS=""
@@ -125,9 +128,9 @@ flannel() {
   in_ w1 iptables -t nat -A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully
 
   printf '<html><body>checkout</body></html>\n' > "$WWW/index.html"
-  bg in_ pod python3 -m http.server 8080 --bind 0.0.0.0 --directory "$WWW"
-  bg in_ rpod9 python3 -m http.server 8080 --bind 0.0.0.0 --directory "$WWW"
-  bg in_ w2 python3 -m http.server 8081 --bind 0.0.0.0 --directory "$WWW"
+  bgin pod python3 -m http.server 8080 --bind 0.0.0.0 --directory "$WWW"
+  bgin rpod9 python3 -m http.server 8080 --bind 0.0.0.0 --directory "$WWW"
+  bgin w2 python3 -m http.server 8081 --bind 0.0.0.0 --directory "$WWW"
   sleep 1.5
   # warm up ARP and the bridge so the captures hold only the flows themselves
   in_ rpod5 $TRAFFIC get http://10.244.1.7:8080/ >/dev/null
@@ -166,7 +169,7 @@ flannel() {
     set -- $d
     ip -n $P-$1 link set "$2" mtu 1500
   done
-  bg in_ rpod9 $TRAFFIC discard 9000
+  bgin rpod9 $TRAFFIC discard 9000
   sleep 1
   start_captures w1 "$MTU/pcap/cni0.pcap:cni0:-s 128"
   in_ pod $TRAFFIC push 10.244.2.9 9000 20000 1.5
@@ -201,7 +204,7 @@ want invalid || want loss || want abort && docker_node
 invalid() {
   RST=$RULES/tcp-resets.fixtures
   # the segment also acknowledges data the client never sent: INVALID on the spot, RST right after it
-  bg in_ s $PEER server eth0 8000 1000000
+  bgin s $PEER server eth0 8000 1000000
   sleep 1
   start_captures n "$RST/fires-rst-after-out-of-window/pcap/eth0.pcap:eth0"
   in_ c $PEER client 192.168.10.50 8000
@@ -212,7 +215,7 @@ invalid() {
   in_ n iptables-save -c > "$RST/fires-rst-after-out-of-window/iptables-save/iptables-save.txt"
   # only the sequence number is beyond the window: 6.x conntrack lets it through but its state of the
   # connection is now wrong, and the server's next ordinary ACK is the one found INVALID and reset
-  bg in_ s $PEER server eth0 8001
+  bgin s $PEER server eth0 8001
   sleep 1
   start_captures n "$RST/fires-rst-later-in-flow-with-out-of-window-data/pcap/eth0.pcap:eth0"
   in_ c $PEER client 192.168.10.50 8001
@@ -223,7 +226,7 @@ want invalid && invalid
 
 # ---------------------------------------------------------------- 3. random loss, and none
 loss() {
-  bg in_ s $TRAFFIC discard 9000
+  bgin s $TRAFFIC discard 9000
   sleep 1
   RT=$RULES/tcp-retransmissions.fixtures
   start_captures n "$RT/quiet-clean-transfer/pcap/eth0.pcap:eth0:-s 96"
@@ -233,7 +236,9 @@ loss() {
   start_captures n "$RT/fires-random-loss/pcap/eth0.pcap:eth0:-s 96"
   in_ n $TRAFFIC push 192.168.10.50 9000 150000 3
   stop_captures
-
+  # the same loss must not look like a path MTU black hole
+  mkdir -p "$RULES/mtu-blackhole.fixtures/quiet-random-loss/pcap"
+  cp "$RT/fires-random-loss/pcap/eth0.pcap" "$RULES/mtu-blackhole.fixtures/quiet-random-loss/pcap/eth0.pcap"
 }
 want loss && loss
 
@@ -241,7 +246,7 @@ want loss && loss
 # a TCP health check (HAProxy's tcp-check, many load balancers) connects and closes with SO_LINGER 0:
 # SYN, SYN-ACK, ACK, RST from the client and no data; a healthy node sees plenty of them
 abort() {
-  bg in_ s python3 -m http.server 8002 --bind 0.0.0.0 --directory "$WWW"
+  bgin s python3 -m http.server 8002 --bind 0.0.0.0 --directory "$WWW"
   sleep 1
   start_captures n "$RULES/tcp-resets.fixtures/quiet-health-check-aborts/pcap/eth0.pcap:eth0"
   for i in 1 2 3; do
