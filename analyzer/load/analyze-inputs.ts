@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { expandInputs, type NodeInput } from '../archive/input-expansion.js';
 import { createIndexes, ensureSchema, openOutputDatabase, type Db } from '../db/database.js';
@@ -14,6 +14,7 @@ import { nodeErrors, nodeSummaries, type NodeSummary } from './node-summary.js';
 import type { AnalyzerRegistry } from './registry.js';
 import { importRegistry } from './registry-module.js';
 import { runInWorkers, type PoolJob } from './worker-pool.js';
+import { workerCount } from './worker-count.js';
 
 export interface AnalyzeOptions {
   /** Output database: a file path, an open connection, or (default) a new in-memory database. */
@@ -87,30 +88,6 @@ export async function analyzeInputs(args: readonly string[], options: AnalyzeOpt
     if (db !== options.db) db.close();
     throw err;
   }
-}
-
-/**
- * --jobs auto uses worker threads only for a batch that holds at least this much (estimated,
- * inflated). Each worker thread is a V8 isolate that loads and JIT-compiles every parser again:
- * measured on 2 cores, a second thread costs ~1.3 s of CPU whatever the batch size (a small node
- * takes ~25 ms), so below ~50 small nodes one thread finishes first.
- */
-const AUTO_PARALLEL_BYTES = 48 * 1024 * 1024;
-/** Tarballs inflate about eightfold; a folder is counted as one small snapshot (not walked). */
-const INFLATION = 8;
-const FOLDER_BYTES = 1024 * 1024;
-
-async function workerCount(jobs: AnalyzeOptions['jobs'], inputs: readonly NodeInput[]): Promise<number> {
-  if (jobs !== 'auto') return Math.max(1, Math.min(Math.floor(jobs ?? 1), inputs.length));
-  const cpus = availableParallelism();
-  if (cpus < 2 || inputs.length < 2) return 1;
-  let bytes = 0;
-  for (const input of inputs) {
-    if (input.kind === 'tarball') bytes += ((await stat(input.input).catch(() => null))?.size ?? 0) * INFLATION;
-    else if (input.kind === 'folder') bytes += FOLDER_BYTES;
-    if (bytes >= AUTO_PARALLEL_BYTES) return Math.min(cpus, inputs.length);
-  }
-  return 1;
 }
 
 /** A staging segment holds this many nodes at most (fewer when they are large). */

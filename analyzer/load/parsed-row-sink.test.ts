@@ -49,17 +49,19 @@ describe('ParsedRowSink', () => {
     expect(things[153]).toEqual({ node_id: 7, a: 'r149', b: 149, c: null });
     expect(others).toEqual([{ x: 5 }]);
     expect(errors).toEqual(['m parser produced unknown column things.nope (value dropped)']);
-    expect(sink.endMember()).toBe(154);
+    expect(sink.endMember()).toBe(155);
   });
 
   it('converts cell types: booleans to 0/1, NaN and undefined to NULL, objects to JSON with one error', () => {
     const { sink, read } = setup();
-    sink.add('things', { a: true as unknown as string, b: Number.NaN, c: undefined as unknown as string });
+    sink.add('things', { a: 'n', b: true as unknown as number, c: undefined as unknown as string });
     sink.add('things', { a: { k: 1 } as unknown as string, b: false as unknown as number });
+    sink.add('things', { b: Number.NaN });
     const { things, errors } = read();
     expect(things).toEqual([
-      { node_id: 7, a: 1, b: null, c: null },
+      { node_id: 7, a: 'n', b: 1, c: null },
       { node_id: 7, a: '{"k":1}', b: 0, c: null },
+      { node_id: 7, a: null, b: null, c: null },
     ]);
     expect(errors).toEqual(['m parser produced a object for things.a (stored as JSON text)']);
   });

@@ -127,7 +127,7 @@ export async function* splitFlows(chunks: AsyncIterable<Buffer>, readOne: FlowBy
           yield ['parse_errors', { line, message: 'last flow is cut off (output truncated at the size cap?)' }];
           pos = buffer.length;
         } else if (buffer.length - open > MAX_FLOW_BYTES) {
-          yield ['parse_errors', { line, message: `no </flow> within ${MAX_FLOW_BYTES} characters of a <flow>` }];
+          yield ['parse_errors', { line, message: `no </flow> within ${MAX_FLOW_BYTES} bytes of a <flow>` }];
           pos = open + OPEN.length;
           continue;
         }
