@@ -7,6 +7,7 @@
 import type { Database } from 'better-sqlite3';
 import { SOURCES } from '../../collector/registry/sources.js';
 import { FINDINGS_TABLE, RULE_RESULTS_TABLE } from './results-tables.js';
+import { beginRun, endRun } from './run-memo.js';
 import { registerSqlFunctions } from './sql-functions.js';
 import { SEVERITIES, type Rule, type RuleFinding, type Severity } from './types.js';
 
@@ -130,6 +131,15 @@ function sqlParams(params: Record<string, number | string | boolean>, query: str
 }
 
 export function runRules(db: Database, rules: readonly Rule[], options: RunOptions = {}): EngineOutput {
+  beginRun(db);
+  try {
+    return runAll(db, rules, options);
+  } finally {
+    endRun(db);
+  }
+}
+
+function runAll(db: Database, rules: readonly Rule[], options: RunOptions): EngineOutput {
   registerSqlFunctions(db);
   const nodes = db.prepare('SELECT node_id, COALESCE(name, hostname, input) AS name FROM nodes ORDER BY node_id').all() as NodeRef[];
   const status = new Map<number, Map<string, SourceRow>>();

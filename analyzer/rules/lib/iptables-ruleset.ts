@@ -10,6 +10,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { RuleFields } from '../../parsers/netfilter/iptables-rule.js';
+import { memoForRun } from '../run-memo.js';
 
 export type Family = 'ipv4' | 'ipv6';
 export type Backend = 'legacy' | 'nft';
@@ -270,16 +271,10 @@ export interface RuleSelection {
   targets?: readonly string[];
 }
 
-function nameCondition(column: string, names: readonly string[], args: unknown[]): string[] {
-  return names.map((n) => {
-    if (n.endsWith('*')) {
-      // GLOB is case-sensitive like chain names; the prefix has no GLOB metacharacters in practice, escape them anyway
-      args.push(n.slice(0, -1).replace(/[[*?]/g, (c) => `[${c}]`) + '*');
-      return `${column} GLOB ?`;
-    }
-    args.push(n);
-    return `${column} = ?`;
-  });
+/** Whether a chain or target name is one of `names` (`KUBE-SVC-*` is a prefix). */
+function nameMatches(name: string | null, names: readonly string[]): boolean {
+  if (name === null) return false;
+  return names.some((n) => (n.endsWith('*') ? name.startsWith(n.slice(0, -1)) : name === n));
 }
 
 /** Array index of each column in RULE_COLUMNS, for reading raw rows (several times faster than row objects). */
@@ -325,23 +320,31 @@ function ruleFromArray(a: unknown[]): IptablesRule {
   };
 }
 
+interface WholeDump {
+  chains: ChainRow[];
+  rules: IptablesRule[];
+}
+
+/** One dump (node and source) read whole, once per rules run: most iptables rules read the same dump. */
+function wholeDump(db: Database, ref: RulesetRef): WholeDump {
+  return memoForRun(db, `iptables-dump:${ref.nodeId}:${ref.source}`, () => ({
+    chains: db
+      .prepare('SELECT table_name, chain, builtin, policy, packets, bytes, line FROM iptables_chains WHERE node_id = ? AND source = ? ORDER BY line')
+      .all(ref.nodeId, ref.source) as ChainRow[],
+    rules: (db.prepare(`SELECT ${RULE_COLUMNS} FROM iptables_rules WHERE node_id = ? AND source = ?`).raw().all(ref.nodeId, ref.source) as unknown[][]).map(
+      ruleFromArray,
+    ),
+  }));
+}
+
 /** Reads one rule set, or the part of it `selection` names (e.g. `{ tables: ['nat'] }`). */
 export function loadRuleset(db: Database, ref: RulesetRef, selection: RuleSelection = {}): Ruleset {
   const { tables = [], chains = [], targets = [] } = selection;
-  const tableArgs: unknown[] = [];
-  const tableFilter = tables.length ? ` AND table_name IN (${tables.map((t) => (tableArgs.push(t), '?')).join(', ')})` : '';
-  const chainRows = db
-    .prepare(`SELECT table_name, chain, builtin, policy, packets, bytes, line FROM iptables_chains WHERE node_id = ? AND source = ?${tableFilter} ORDER BY line`)
-    .all(ref.nodeId, ref.source, ...tableArgs) as ChainRow[];
-  const ruleArgs: unknown[] = [...tableArgs];
-  const wanted = [...nameCondition('chain', chains, ruleArgs), ...nameCondition('target', targets, ruleArgs)];
-  const ruleFilter = wanted.length ? ` AND (${wanted.join(' OR ')})` : '';
-  const rules = (
-    db
-      .prepare(`SELECT ${RULE_COLUMNS} FROM iptables_rules WHERE node_id = ? AND source = ?${tableFilter}${ruleFilter}`)
-      .raw()
-      .all(ref.nodeId, ref.source, ...ruleArgs) as unknown[][]
-  ).map(ruleFromArray);
+  const dump = wholeDump(db, ref);
+  const inTables = (table: string) => tables.length === 0 || tables.includes(table);
+  const named = chains.length > 0 || targets.length > 0;
+  const chainRows = dump.chains.filter((c) => inTables(c.table_name));
+  const rules = dump.rules.filter((r) => inTables(r.table) && (!named || nameMatches(r.chain, chains) || nameMatches(r.target, targets)));
   return { ...ref, tables: buildTables(chainRows, rules) };
 }
 
