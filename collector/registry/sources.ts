@@ -624,6 +624,30 @@ export const SOURCES: readonly SourceSpec[] = [
     ],
   },
   {
+    name: 'kube-versions',
+    category: 'kubernetes',
+    description: 'Versions of the kubelet, kube-proxy and kubeadm binaries installed on the node (<binary> --version)',
+    items: [
+      {
+        kind: 'shell',
+        id: 'versions',
+        tools: ['head'],
+        ext: 'txt',
+        timeoutSeconds: 15,
+        script: [
+          // the host's binaries first (DaemonSet with --sysroot), then PATH; --version only prints
+          'for b in kubelet kube-proxy kubeadm; do',
+          '  bin=""',
+          '  for d in /usr/bin /usr/local/bin /opt/bin; do [ -x "$SYSROOT$d/$b" ] && { bin="$SYSROOT$d/$b"; break; }; done',
+          '  [ -n "$bin" ] || bin=$(command -v "$b" 2>/dev/null) || continue',
+          '  if [ "$b" = kubeadm ]; then v=$("$bin" version -o short 2>&1 | head -n 1); else v=$("$bin" --version 2>&1 | head -n 1); fi',
+          '  echo "$b: $v"',
+          'done; exit 0',
+        ].join('\n'),
+      },
+    ],
+  },
+  {
     name: 'kubeconfigs',
     category: 'kubernetes',
     description: 'kubeconfig files (client-key-data and tokens redacted; embedded certificates kept)',

@@ -14,6 +14,7 @@ import { dockerInspectParser } from './docker-inspect.js';
 import { dockerNetworkInspectParser } from './docker-network-inspect.js';
 import { dockerPsParser } from './docker-ps.js';
 import { dockerVersionParser } from './docker-version.js';
+import { kubeVersionsParser } from './kube-versions.js';
 import { flannelCniStateParser } from './flannel-cni-state.js';
 import { flannelSubnetEnvParser } from './flannel-subnet-env.js';
 import { kubeConfigsParser } from './kube-configs.js';
@@ -26,6 +27,7 @@ import { systemdUnitsParser } from './systemd-units.js';
 export const PARSERS: Record<string, Parser> = {
   'docker-info': dockerInfoParser,
   'docker-version': dockerVersionParser,
+  'kube-versions': kubeVersionsParser,
   'docker-ps': dockerPsParser,
   'docker-inspect': dockerInspectParser,
   'docker-network-inspect': dockerNetworkInspectParser,

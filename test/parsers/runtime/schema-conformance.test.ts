@@ -73,7 +73,7 @@ describe('runtime tables', () => {
         'docker-info', 'docker-version', 'docker-ps', 'docker-inspect', 'docker-network-inspect', 'docker-overlay2-du',
         'crictl-pods', 'crictl-ps', 'crictl-inspect', 'cgroup-cpu-stat', 'nvidia-smi', 'dev-nvidia', 'docker-daemon-config',
         'containerd-config', 'systemd-units', 'kube-configs', 'kubeconfigs', 'certs', 'cni-config', 'cni-ipam',
-        'flannel-cni-state', 'flannel-subnet-env',
+        'flannel-cni-state', 'flannel-subnet-env', 'kube-versions',
       ].sort(),
     );
   });

@@ -172,6 +172,18 @@ describe('log-containers', () => {
     expect(errors(result.rows)).toHaveLength(1);
   });
 
+  it("records kube-proxy's mode from its start-up line (kubeadm keeps its config in a ConfigMap)", () => {
+    const text = [
+      '==> k8s_kube-proxy_kube-proxy-7x2lq_kube-system_4f1d2c9e-7b1a-4e55-9b0c-2d6f1f0a7c11_0 <==',
+      '2026-10-11T06:11:09.412871000Z I1011 06:11:09.412871       1 server_others.go:206] "Using iptables Proxier"',
+      '2026-11-19T02:00:00.000000000Z I1119 02:00:00.000000       1 server_others.go:206] "Using ipvs Proxier"',
+      '==> k8s_other_x_ns_u_0 <==',
+      '2026-11-19T02:00:00.000000000Z Using userspace Proxier',
+    ].join('\n');
+    expect(table(parse('log-containers', `${text}\n`), 'node_facts')).toEqual([{ source: 'log-containers', key: 'kube.proxy.mode', value: 'ipvs' }]);
+    expect(table(parse('log-containers', fixture('logs/log-containers.txt')), 'node_facts')).toEqual([]);
+  });
+
   it('survives CRLF, truncation and empty input', () => {
     const { log: cut } = lines('log-containers', truncateLastLine(crlf(fixture('logs/log-containers.txt'))));
     expect(cut).toHaveLength(log.length);

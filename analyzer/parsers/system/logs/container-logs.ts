@@ -9,12 +9,33 @@
  *
  * origin is the container name (k8s_<container>_<pod>_<namespace>_<pod uid>_<attempt>).
  */
-import type { TextParser } from '../../types.js';
+import { FACT, type Rows, type TextParser } from '../../types.js';
 import { logMemberRows } from './log-member.js';
 import { readDockerTimestamp } from './transport.js';
 
+/** kube-proxy names its mode at start: `"Using iptables Proxier"` (klog) or `Using ipvs Proxier.` */
+const PROXIER = /Using (iptables|ipvs|nftables|kernelspace|userspace) Proxier/;
+
+/**
+ * On kubeadm nodes kube-proxy's configuration lives in a ConfigMap, not on the node: its own
+ * start-up line is then the only record of its mode. The last one logged wins.
+ */
+function kubeProxyMode(rows: Rows, source: string): void {
+  let mode: string | null = null;
+  for (const row of rows.log_lines ?? []) {
+    if (typeof row.origin === 'string' && row.origin.startsWith('k8s_kube-proxy_') && typeof row.text === 'string') {
+      mode = PROXIER.exec(row.text)?.[1] ?? mode;
+    }
+  }
+  if (mode) (rows.node_facts ??= []).push({ source, key: FACT.kubeProxyMode, value: mode });
+}
+
 export const containerLogsParser: TextParser = {
   kind: 'text',
-  // containers log in UTC unless given a zone: klog stamps inside are read as UTC
-  parse: (text, ctx) => logMemberRows(text, ctx, { origin: null, reader: readDockerTimestamp, payloadZone: 0 }),
+  parse(text, ctx) {
+    // containers log in UTC unless given a zone: klog stamps inside are read as UTC
+    const rows = logMemberRows(text, ctx, { origin: null, reader: readDockerTimestamp, payloadZone: 0 });
+    kubeProxyMode(rows, ctx.source);
+    return rows;
+  },
 };
