@@ -5,11 +5,13 @@
 import type { AnalysisDocument } from './report-json.js';
 import { SEVERITIES, severityRank } from './types.js';
 
-const controlChars = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+const controlChars = /[\u0000-\u001f\u007f]/g;
 
-/** Snapshot text is untrusted: no terminal escape sequences reach the screen. */
+const NAMED: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+
+/** Snapshot text is untrusted: no terminal escape sequence, and no line break that would forge a line, reaches the screen. */
 function clean(text: string): string {
-  return text.replace(controlChars, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(controlChars, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export function formatFindingsText(doc: AnalysisDocument, minSeverity: (typeof SEVERITIES)[number] = 'info'): string {
