@@ -1,8 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadAllRules } from '../rules/load-rules.js';
-import { BUILTIN_RULES_DIR } from '../rules/rule-files.js';
-import { testRules } from '../rules/rule-tester.js';
 import type { Rule } from '../rules/types.js';
 import { EXIT, type CommandResult } from './main.js';
 
@@ -10,9 +7,9 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function rootOf(rule: Rule, dirs: readonly string[]): string {
-  const all = [BUILTIN_RULES_DIR(), ...dirs.map((d) => resolve(d))];
-  return all.filter((d) => rule.meta.file.startsWith(d)).sort((a, b) => b.length - a.length)[0] ?? BUILTIN_RULES_DIR();
+function rootOf(rule: Rule, dirs: readonly string[], builtin: string): string {
+  const all = [builtin, ...dirs.map((d) => resolve(d))];
+  return all.filter((d) => rule.meta.file.startsWith(d)).sort((a, b) => b.length - a.length)[0] ?? builtin;
 }
 
 export function registerRules(program: Command, result: CommandResult): void {
@@ -24,6 +21,8 @@ export function registerRules(program: Command, result: CommandResult): void {
     .option('--rules <dir>', 'also load the rules of this folder (repeatable)', collect, [])
     .option('--json', 'print JSON')
     .action(async (opts: { rules: string[]; json?: boolean }) => {
+      // loaded here, not at start-up: collect on a production node never needs the rules
+      const { loadAllRules } = await import('../rules/load-rules.js');
       const all = await loadAllRules(opts.rules);
       if (opts.json) {
         const out = all.map((r) => ({ id: r.meta.id, severity: r.meta.severity, category: r.meta.category, title: r.meta.title, sources: r.meta.sources, kind: r.kind }));
@@ -43,10 +42,13 @@ export function registerRules(program: Command, result: CommandResult): void {
     .option('--rules <dir>', 'test the rules of this folder too (repeatable)', collect, [])
     .option('--only <id>', 'test the rules whose id starts with this')
     .action(async (opts: { rules: string[]; only?: string }) => {
+      const { loadAllRules } = await import('../rules/load-rules.js');
+      const { BUILTIN_RULES_DIR } = await import('../rules/rule-files.js');
+      const { testRules } = await import('../rules/rule-tester.js');
       const all = await loadAllRules(opts.rules);
       const roots = new Map<string, Rule[]>();
       for (const r of all) {
-        const root = rootOf(r, opts.rules);
+        const root = rootOf(r, opts.rules, BUILTIN_RULES_DIR());
         roots.set(root, [...(roots.get(root) ?? []), r]);
       }
       let failed = 0;
