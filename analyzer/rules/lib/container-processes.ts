@@ -4,6 +4,7 @@
  * PID 1 (containers.pid).
  */
 import type { Database } from 'better-sqlite3';
+import { memoForRun } from '../run-memo.js';
 
 export interface ProcessRow {
   node_id: number;
@@ -30,7 +31,12 @@ export interface NodeProcesses {
  * through its parents up to a container's PID 1. Loaded per node so a batch of hundreds of nodes
  * never holds every node's process table at once.
  */
+/** The node's processes indexed by pid, parent and container; read once per rules run (shared: never mutate it). */
 export function nodeProcesses(db: Database, nodeId: number): NodeProcesses {
+  return memoForRun(db, `container-processes:${nodeId}`, () => readNodeProcesses(db, nodeId));
+}
+
+function readNodeProcesses(db: Database, nodeId: number): NodeProcesses {
   const n: NodeProcesses = { byPid: new Map(), children: new Map(), byContainer: new Map() };
   const rows = db
     .prepare('SELECT node_id, pid, ppid, state, stat, elapsed_seconds, user, container_id, comm, args FROM processes WHERE node_id = ? ORDER BY pid')

@@ -5,6 +5,7 @@
  * container in a finding.
  */
 import type { Database } from 'better-sqlite3';
+import { memoForRun } from '../run-memo.js';
 
 export interface ContainerRow {
   node_id: number;
@@ -54,7 +55,12 @@ export interface ContainerRow {
 }
 
 /** Every container of the given nodes, once each (the docker engine's view wins over crictl's for the same id). */
-export function loadContainers(db: Database, nodeIds: readonly number[]): ContainerRow[] {
+export function loadContainers(db: Database, nodeIds: readonly number[]): readonly ContainerRow[] {
+  // several docker rules read the same containers: once per rules run (shared: never mutate them)
+  return memoForRun(db, `docker-containers:${nodeIds.join(',')}`, () => readContainers(db, nodeIds));
+}
+
+function readContainers(db: Database, nodeIds: readonly number[]): ContainerRow[] {
   const wanted = new Set(nodeIds);
   // a few nodes (a rule looking at one node) use the node_id index; a whole batch reads the table once
   const filter = nodeIds.length <= 64 ? `WHERE node_id IN (${nodeIds.map(() => '?').join(', ') || 'NULL'})` : '';

@@ -109,9 +109,11 @@ export function listRulesets(db: Database, nodeIds: readonly number[], families:
   const ruleCounts = db.prepare('SELECT source, COUNT(*) AS rules FROM iptables_rules WHERE node_id = ? GROUP BY source');
   const byKey = new Map<string, DumpRow>();
   for (const nodeId of nodeIds) {
-    // chains and rules are counted apart: a dump may declare chains and hold no rule
-    const counts = new Map((ruleCounts.all(nodeId) as { source: string; rules: number }[]).map((r) => [r.source, r.rules] as const));
-    for (const dump of chainDumps.all(nodeId) as Omit<DumpRow, 'node_id' | 'rules'>[]) {
+    // chains and rules are counted apart: a dump may declare chains and hold no rule; counting
+    // 50,000 rules is worth doing once per rules run, not once per iptables rule
+    const counts = memoForRun(db, `iptables-rule-counts:${nodeId}`, () => new Map((ruleCounts.all(nodeId) as { source: string; rules: number }[]).map((r) => [r.source, r.rules] as const)));
+    const dumps = memoForRun(db, `iptables-dumps:${nodeId}`, () => chainDumps.all(nodeId) as Omit<DumpRow, 'node_id' | 'rules'>[]);
+    for (const dump of dumps) {
       const family: Family = dump.family === 'ipv6' || dump.source === 'ip6tables-save' ? 'ipv6' : 'ipv4';
       if (!families.includes(family)) continue;
       if (family === 'ipv4' && !IPV4_SOURCES.includes(dump.source)) continue;
