@@ -1,22 +1,11 @@
 /**
- * Small text helpers shared by the netfilter parsers: line splitting that survives CRLF, a byte
- * order mark and a missing final newline, exact integers, and the row collector with its
- * `parse_errors` side table.
+ * Small text helpers shared by the netfilter parsers: exact integers, words, and the row collector
+ * with its `parse_errors` side table (line splitting comes from ../../shared/text.ts).
  */
 import type { Cell, Row, Rows } from '../../types.js';
 
-/** Lines without terminators (CR stripped); the empty string after a final newline is dropped. */
-export function splitLines(text: string): string[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body === '') return [];
-  const lines = body.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
-  }
-  return lines;
-}
+// line splitting is the same for every parser group
+export { splitLines } from '../../shared/text.js';
 
 /** Whitespace-separated words of a line (spaces and tabs). */
 export function words(line: string): string[] {
